@@ -1,0 +1,52 @@
+# 镇党建: `make run` serves the demo township; `make test` runs the whole suite. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMPS := .make
+DEMO_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: run test setup lint messages screenshots clean
+
+run: setup
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo ""
+	@echo "  打开 / open:  http://127.0.0.1:$(PORT)/"
+	@echo ""
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup $(STAMPS)/system-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMPS)/venv $(STAMPS)/assets messages
+
+lint: $(STAMPS)/venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+$(STAMPS)/system-run:
+	scripts/system-packages.sh run
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/system-test: $(STAMPS)/system-run
+	scripts/system-packages.sh test
+	@touch $@
+
+$(STAMPS)/venv: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+# Bootstrap and its icons come from npm, pinned by package-lock.json, and are served by the app.
+$(STAMPS)/assets: package.json package-lock.json $(STAMPS)/system-run
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+messages: $(STAMPS)/venv $(STAMPS)/system-run
+	@cd locale && find . -name '*.po' | while read -r po; do \
+		mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || { echo "compiling $$po"; msgfmt --check -o "$$mo" "$$po"; }; \
+	done
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMPS) staticfiles

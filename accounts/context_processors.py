@@ -1,0 +1,46 @@
+"""The sidebar and the user's role and scope, for the base template."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    items = [
+        (_("Home"), "house", reverse("home"), path == "/"),
+    ]
+    if user.is_superuser or user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_VIEWER):
+        items.append(
+            (_("Townships"), "buildings", reverse("communities:township_list"), "/townships/" in path)
+        )
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        items.append((_("Offices"), "diagram-3", reverse("communities:office_list"), "/offices/" in path))
+    items.append((_("Villages"), "house-door", reverse("communities:village_list"), "/villages/" in path))
+    # Sections later issues fill in; they show in the menu so users know what is coming.
+    for label, icon in [
+        (_("Party organisations"), "flag"),
+        (_("Member archives"), "people"),
+        (_("Establishment requests"), "file-earmark-text"),
+        (_("Duty roster"), "calendar-week"),
+        (_("Meetings and ledger"), "journal-check"),
+        (_("Assessment"), "clipboard-check"),
+        (_("Reports"), "file-earmark-spreadsheet"),
+    ]:
+        items.append((label, icon, "", False))
+    if user.is_staff:
+        items.append((_("Administration"), "gear", reverse("admin:index"), path.startswith("/admin/")))
+    unit = user.scope_unit
+    return {
+        "nav": {
+            "items": [
+                {"label": lab, "icon": icon, "url": url, "active": active} for lab, icon, url, active in items
+            ],
+            "role_label": user.get_role_display() if user.role else _("administrator"),
+            "scope_label": _("Scope: %(unit)s") % {"unit": unit} if unit else _("Scope: everything"),
+        }
+    }

@@ -1,0 +1,117 @@
+"""Users and their roles; a user's scope is the unit his role names (see accounts.scope)."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.choices import ROLE_LEVEL, Role
+from accounts.scope import ScopedQuerySet, ScopePaths
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: township staff, an office or village secretary, or a county viewer."""
+
+    display_name = models.CharField(_("name"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    county = models.ForeignKey(
+        "communities.County",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("county"),
+    )
+    township = models.ForeignKey(
+        "communities.Township",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("township"),
+    )
+    office = models.ForeignKey(
+        "communities.Office",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("office"),
+    )
+    village = models.ForeignKey(
+        "communities.Village",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("village"),
+    )
+
+    objects = ScopedUserManager()
+    # Users are managed by township staff (and administrators) only.
+    scope_paths = ScopePaths(
+        county="county", township="township", change_roles=frozenset({Role.TOWNSHIP_STAFF})
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        level = ROLE_LEVEL.get(self.role)
+        if level == "village" and not self.village_id:
+            raise ValidationError({"village": _("A village secretary needs his village.")})
+        if level == "office" and not self.office_id:
+            raise ValidationError({"office": _("An office secretary needs his office.")})
+        if level == "township" and not self.township_id:
+            raise ValidationError({"township": _("Township staff need their township.")})
+        if level == "county" and not (self.county_id or self.township_id):
+            raise ValidationError({"county": _("A county viewer needs his county.")})
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_units()
+        # Township staff use the admin for users and the organisation tree; others never do.
+        self.is_staff = self.is_superuser or self.role == Role.TOWNSHIP_STAFF
+        super().save(*args, **kwargs)
+
+    def fill_units(self) -> None:
+        """Derive the larger units from the smallest one the role names, so scope lookups stay simple."""
+        level = ROLE_LEVEL.get(self.role)
+        if level in ("township", "office", "village"):
+            if level == "village" and self.village_id:
+                self.office = self.village.office
+            if level in ("office", "village") and self.office_id:
+                self.township = self.office.township
+            if level != "village":
+                self.village = None
+            if level == "township":
+                self.office = None
+        if level == "county":
+            self.office = self.village = None
+            if self.township_id and not self.county_id:
+                self.county = self.township.county
+            self.township = None
+        if self.township_id:
+            self.county = self.township.county
+
+    @property
+    def scope_unit(self):
+        """The unit the user's role is scoped to (a county, township, office or village), or None."""
+        level = ROLE_LEVEL.get(self.role)
+        return getattr(self, level) if level else None
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.COUNTY_VIEWER and not self.is_superuser
