@@ -14,8 +14,7 @@ from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, Sc
 def home(request):
     """The landing page: the counts of the user's scope and the offices or villages in it."""
     user = request.user
-    offices = Office.objects.for_user(user).select_related("township", "community")
-    offices = offices.annotate(village_count=Count("villages", distinct=True))
+    offices = annotate_offices(Office.objects.for_user(user))
     counts = {
         "offices": offices.count(),
         "communities": Community.objects.for_user(user).count(),
@@ -30,8 +29,11 @@ def home(request):
     )
 
 
+# Meta.ordering is dropped from GROUP BY queries, so the annotated querysets order explicitly.
+
+
 def annotate_townships(queryset):
-    return queryset.annotate(
+    return queryset.order_by("county__name", "name").annotate(
         office_count=Count("offices", distinct=True),
         community_count=Count("offices__community", distinct=True),
         village_count=Count("offices__villages", distinct=True),
@@ -39,9 +41,13 @@ def annotate_townships(queryset):
 
 
 def annotate_offices(queryset):
-    return queryset.select_related("township", "community").annotate(
-        village_count=Count("villages", distinct=True),
-        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+    return (
+        queryset.select_related("township", "community")
+        .order_by("township__name", "sort_order", "name")
+        .annotate(
+            village_count=Count("villages", distinct=True),
+            user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+        )
     )
 
 

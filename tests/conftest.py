@@ -1,0 +1,104 @@
+"""Shared fixtures: two townships, each role in and out of scope, and Chromium for browser tests."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.choices import Role
+from accounts.models import User
+from communities.models import Community, County, Office, Township, Village
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Test-pass-2026"
+
+
+@dataclass
+class World:
+    county: County
+    township: Township
+    other_township: Township
+    office: Office  # has a community
+    other_office: Office  # same township, no community
+    far_office: Office  # the other township
+    village: Village
+    sibling_village: Village  # same office as `village`
+    other_village: Village  # under other_office
+    community: Community
+    users: dict[str, User]
+
+
+def make_user(username: str, role: str, **units) -> User:
+    user = User(username=username, display_name=username, role=role, **units)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    county = County.objects.create(name="测试县")
+    township = Township.objects.create(county=county, name="甲镇")
+    other_township = Township.objects.create(county=county, name="乙镇")
+    office = Office.objects.create(township=township, name="东关办事处", sort_order=1)
+    other_office = Office.objects.create(township=township, name="西营办事处", sort_order=2)
+    far_office = Office.objects.create(township=other_township, name="南湖办事处", sort_order=1)
+    village = Village.objects.create(office=office, name="张庄村", sort_order=1)
+    sibling_village = Village.objects.create(office=office, name="李楼村", sort_order=2)
+    other_village = Village.objects.create(office=other_office, name="孙庄村", sort_order=1)
+    Village.objects.create(office=far_office, name="杨桥村", sort_order=1)
+    community = Community.objects.create(office=office, name="东关社区")
+    users = {
+        "township": make_user("township", Role.TOWNSHIP_STAFF, township=township),
+        "other_township": make_user("other_township", Role.TOWNSHIP_STAFF, township=other_township),
+        "office": make_user("office", Role.OFFICE_SECRETARY, office=office),
+        "other_office": make_user("other_office", Role.OFFICE_SECRETARY, office=other_office),
+        "village": make_user("village", Role.VILLAGE_SECRETARY, village=village),
+        "other_village": make_user("other_village", Role.VILLAGE_SECRETARY, village=sibling_village),
+        "county": make_user("county", Role.COUNTY_VIEWER, county=county),
+    }
+    return World(
+        county,
+        township,
+        other_township,
+        office,
+        other_office,
+        far_office,
+        village,
+        sibling_village,
+        other_village,
+        community,
+        users,
+    )
+
+
+# --- Browser tests: Debian's Chromium, driven by pytest-playwright -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1366, "height": 768},
+    }

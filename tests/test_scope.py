@@ -1,0 +1,85 @@
+"""The scope mechanism (accounts.scope) for each role and model, without views."""
+
+import pytest
+
+from accounts.models import User
+from communities.models import Community, Office, Township, Village
+
+
+def names(queryset) -> set[str]:
+    return {str(obj) for obj in queryset}
+
+
+def test_township_staff_see_their_township_only(world):
+    user = world.users["township"]
+    assert names(Office.objects.for_user(user)) == {"东关办事处", "西营办事处"}
+    assert names(Village.objects.for_user(user)) == {"张庄村", "李楼村", "孙庄村"}
+    assert names(Township.objects.for_user(user)) == {"甲镇"}
+
+
+def test_office_secretary_sees_his_office_and_below(world):
+    user = world.users["office"]
+    assert names(Office.objects.for_user(user)) == {"东关办事处"}
+    assert names(Village.objects.for_user(user)) == {"张庄村", "李楼村"}
+    assert names(Community.objects.for_user(user)) == {"东关社区"}
+    assert not Township.objects.for_user(user).exists()
+
+
+def test_office_secretary_changes_villages_but_not_the_office_record(world):
+    user = world.users["office"]
+    assert names(Village.objects.for_user(user, "change")) == {"张庄村", "李楼村"}
+    assert not Office.objects.for_user(user, "change").exists()
+
+
+def test_village_secretary_sees_only_his_village(world):
+    user = world.users["village"]
+    assert names(Village.objects.for_user(user)) == {"张庄村"}
+    assert names(Community.objects.for_user(user)) == {"东关社区"}
+    assert not Office.objects.for_user(user).exists()
+    assert not Village.objects.for_user(user, "change").exists()
+
+
+def test_county_viewer_reads_every_township_and_changes_nothing(world):
+    user = world.users["county"]
+    assert names(Township.objects.for_user(user)) == {"甲镇", "乙镇"}
+    assert Village.objects.for_user(user).count() == 4
+    for model in (Township, Office, Village, Community, User):
+        assert not model.objects.for_user(user, "change").exists()
+
+
+def test_anonymous_and_disabled_users_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Village.objects.for_user(AnonymousUser()).exists()
+    user = world.users["township"]
+    user.is_active = False
+    user.save()
+    assert not Village.objects.for_user(user).exists()
+
+
+def test_superuser_sees_everything(world):
+    admin = User.objects.create_superuser("root", password="x" * 12)
+    assert Village.objects.for_user(admin, "change").count() == 4
+
+
+def test_it_rejects_unknown_actions(world):
+    with pytest.raises(ValueError):
+        Village.objects.for_user(world.users["township"], "delete")
+
+
+def test_user_units_are_filled_from_the_smallest_unit(world):
+    user = world.users["village"]
+    assert user.office == world.office
+    assert user.township == world.township
+    assert user.county == world.county
+    assert not user.is_staff
+    assert world.users["township"].is_staff
+
+
+def test_a_role_without_its_unit_is_invalid(db):
+    from django.core.exceptions import ValidationError
+
+    user = User(username="x", role="village_secretary")
+    with pytest.raises(ValidationError) as error:
+        user.full_clean()
+    assert "village" in error.value.message_dict

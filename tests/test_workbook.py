@@ -1,0 +1,49 @@
+import datetime
+import io
+
+import openpyxl
+
+from records.workbook import build_workbook, escape_text
+
+
+def load(content: bytes):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_it_escapes_text_that_would_start_a_formula():
+    for text in ["=1+1", "+86", "-3", "@SUM(A1)", "\tx", "\rx"]:
+        assert escape_text(text) == "'" + text
+    assert escape_text("张三") == "张三"
+
+
+def test_formula_text_is_stored_as_text_not_as_a_formula():
+    content = build_workbook([{"title": "名单", "headers": ["姓名"], "rows": [['=HYPERLINK("x")']]}])
+    cell = load(content)["名单"]["A4"]
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=")
+
+
+def test_numbers_and_dates_keep_their_types_and_the_sheet_is_set_up_for_a4():
+    rows = [["张庄村", 320, datetime.date(2023, 6, 28)]]
+    content = build_workbook(
+        [
+            {
+                "title": "村名单",
+                "headers": ["名称", "户数", "成立日期"],
+                "rows": rows,
+                "unit": "甲镇",
+                "date": datetime.date(2026, 11, 26),
+            }
+        ]
+    )
+    sheet = load(content)["村名单"]
+    assert sheet["A1"].value == "村名单"
+    assert "A1:C1" in [str(r) for r in sheet.merged_cells.ranges]
+    assert sheet["A2"].value == "填报单位：甲镇"
+    assert sheet["C2"].value == "日期：2026-11-26"
+    assert sheet["B4"].value == 320
+    assert sheet["C4"].value.date() == datetime.date(2023, 6, 28)
+    assert sheet.freeze_panes == "A4"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
+    assert sheet.print_title_rows == "$1:$3"
