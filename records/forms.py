@@ -11,3 +11,12 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_user"):
                 field.queryset = queryset.for_user(user, "view")
+                self._preselect_only_choice(field)
+
+    def _preselect_only_choice(self, field) -> None:
+        # An office secretary has one office: choosing it for him is one less thing to get wrong.
+        name = next(name for name, f in self.fields.items() if f is field)
+        if field.required and not self.initial.get(name) and not self.instance.pk:
+            choices = list(field.queryset[:2])
+            if len(choices) == 1:
+                self.initial[name] = choices[0].pk

@@ -102,3 +102,9 @@ def browser_context_args(browser_context_args):
         "timezone_id": "Asia/Shanghai",
         "viewport": {"width": 1366, "height": 768},
     }
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
