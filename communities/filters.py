@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Office, Township, Village
-from records.filters import ScopedFilterSet
+from records.filters import ScopedFilterSet, YesNoFilter
 
 
 class TownshipFilterSet(ScopedFilterSet):
@@ -16,7 +16,7 @@ class TownshipFilterSet(ScopedFilterSet):
 class OfficeFilterSet(ScopedFilterSet):
     search_fields = ("name", "community__name", "address")
     township = django_filters.ModelChoiceFilter(queryset=Township.objects.all(), label=_("township"))
-    has_community = django_filters.BooleanFilter(
+    has_community = YesNoFilter(
         field_name="community", lookup_expr="isnull", exclude=True, label=_("has a community")
     )
 
@@ -31,7 +31,7 @@ class VillageFilterSet(ScopedFilterSet):
         field_name="office__township", queryset=Township.objects.all(), label=_("township")
     )
     office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(), label=_("office"))
-    in_community = django_filters.BooleanFilter(
+    in_community = YesNoFilter(
         field_name="office__community", lookup_expr="isnull", exclude=True, label=_("in a community")
     )
 

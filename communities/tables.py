@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Office, Township, Village
 
@@ -7,9 +8,9 @@ from communities.models import Office, Township, Village
 class TownshipTable(tables.Table):
     name = tables.Column(linkify=True)
     county = tables.Column()
-    office_count = tables.Column(verbose_name=_("offices"))
-    community_count = tables.Column(verbose_name=_("communities"))
-    village_count = tables.Column(verbose_name=_("villages"))
+    office_count = tables.Column(verbose_name=pgettext_lazy("number of", "offices"))
+    community_count = tables.Column(verbose_name=pgettext_lazy("number of", "communities"))
+    village_count = tables.Column(verbose_name=pgettext_lazy("number of", "villages"))
 
     class Meta:
         model = Township
@@ -20,8 +21,8 @@ class OfficeTable(tables.Table):
     name = tables.Column(linkify=True)
     township = tables.Column()
     community = tables.Column(verbose_name=_("rural community"), default="—", accessor="community__name")
-    village_count = tables.Column(verbose_name=_("villages"))
-    user_count = tables.Column(verbose_name=_("users"))
+    village_count = tables.Column(verbose_name=pgettext_lazy("number of", "villages"))
+    user_count = tables.Column(verbose_name=pgettext_lazy("number of", "users"))
 
     class Meta:
         model = Office

@@ -6,6 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes / no / all dropdown (django-filter's default says 'unknown' for 'all')."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+        )
+        super().__init__(*args, **kwargs)
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
 
@@ -18,6 +28,8 @@ class ScopedFilterSet(django_filters.FilterSet):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_user"):
                 field.queryset = queryset.for_user(user, "view")
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("All")
             css = (
                 "form-select form-select-sm"
                 if isinstance(field.widget, forms.Select)

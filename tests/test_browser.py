@@ -44,6 +44,16 @@ def test_township_staff_log_in_and_see_the_home_page(page: Page, live_server, wo
     expect(page.locator("#community-card")).to_contain_text("东关社区")
     page.screenshot(path=str(SHOTS / "office-1366.png"), full_page=True)
 
+    page.locator("#sidebar").get_by_role("link", name="村").click()
+    page.get_by_label("搜索").fill("张")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody")).to_contain_text("张庄村")
+    page.screenshot(path=str(SHOTS / "village-list-1366.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
 
 def test_office_secretary_on_a_phone_uses_the_menu_and_adds_a_village(page: Page, live_server, world):
     page.set_viewport_size({"width": 390, "height": 844})

@@ -27,3 +27,35 @@ def test_demo_reset_rebuilds(db):
     call_command("load_demo", "--reset", stdout=io.StringIO())
     assert Village.objects.filter(name="张庄村").exists()
     assert not Village.objects.filter(name="改过的名字").exists()
+
+
+def test_demo_accounts_see_what_their_roles_allow(db):
+    """The issue's 'done when', on the demo township with its real usernames."""
+    from django.test import Client
+    from django.urls import reverse
+
+    call_command("load_demo", stdout=io.StringIO())
+    office1 = User.objects.get(username="office1").office
+    village = office1.villages.first()
+    community = office1.community
+
+    client = Client()
+    client.force_login(User.objects.get(username="office2"))
+    assert client.get(office1.get_absolute_url()).status_code == 404
+
+    client.force_login(User.objects.get(username="county"))
+    edit_urls = [
+        reverse("communities:office_update", args=[office1.pk]),
+        reverse("communities:village_update", args=[village.pk]),
+        reverse("communities:village_create"),
+        reverse("communities:community_update", args=[community.pk]),
+        reverse("communities:community_create"),
+    ]
+    for url in edit_urls:
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"name": "x"}).status_code == 403, url
+    for page in [office1.get_absolute_url(), village.get_absolute_url(), reverse("communities:village_list")]:
+        html = client.get(page).content.decode()
+        assert not any(url in html for url in edit_urls), page
+
+    assert Client().get(office1.get_absolute_url()).status_code == 302
