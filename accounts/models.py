@@ -54,9 +54,14 @@ class User(AbstractUser):
     )
 
     objects = ScopedUserManager()
-    # Users are managed by township staff (and administrators) only.
+    # Secretaries see the accounts of their own office or village; only township staff (and
+    # administrators) manage accounts.
     scope_paths = ScopePaths(
-        county="county", township="township", change_roles=frozenset({Role.TOWNSHIP_STAFF})
+        county="county",
+        township="township",
+        office="office",
+        village="village",
+        change_roles=frozenset({Role.TOWNSHIP_STAFF}),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

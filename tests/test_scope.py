@@ -83,3 +83,13 @@ def test_a_role_without_its_unit_is_invalid(db):
     with pytest.raises(ValidationError) as error:
         user.full_clean()
     assert "village" in error.value.message_dict
+
+
+def test_secretaries_see_the_accounts_of_their_office_or_village(world):
+    assert {u.username for u in User.objects.for_user(world.users["office"])} == {
+        "office",
+        "village",
+        "other_village",
+    }
+    assert {u.username for u in User.objects.for_user(world.users["village"])} == {"village"}
+    assert not User.objects.for_user(world.users["office"], "change").exists()
