@@ -33,8 +33,8 @@ $(STAMPS)/system-test: $(STAMPS)/system-run
 	scripts/system-packages.sh test
 	@touch $@
 
-$(STAMPS)/venv: requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(STAMPS)/venv: requirements.txt requirements-dev.txt $(STAMPS)/system-run
+	test -x $(VENV)/bin/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
 

@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.choices import Role
 from accounts.models import User
-from records.admin import ScopedAdmin
+from records.admin import ScopedAdmin, scoped_filter
 
 
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "role", "township", "office", "village", "is_active"]
-    list_filter = ["role", "is_active", "township"]
+    list_filter = ["role", "is_active", scoped_filter("township")]
     search_fields = ["username", "display_name", "phone"]
     list_select_related = ["township", "office", "village"]
     fieldsets = [
@@ -30,3 +31,9 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             # Only administrators make administrators.
             fields += ["is_superuser", "county"]
         return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            # County accounts span townships: only administrators create them.
+            kwargs["choices"] = [("", "---------")] + [c for c in Role.choices if c[0] != Role.COUNTY_VIEWER]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)

@@ -10,7 +10,14 @@ from accounts.choices import ROLE_LEVEL, Role
 from accounts.scope import ScopedQuerySet, ScopePaths
 
 
-class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
+class UserQuerySet(ScopedQuerySet):
+    def for_user(self, user, action="view"):
+        queryset = super().for_user(user, action)
+        # Administrators' accounts are out of everyone else's reach, whatever township they name.
+        return queryset if getattr(user, "is_superuser", False) else queryset.exclude(is_superuser=True)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from communities.models import Community, County, Office, Township, Village
-from records.admin import ScopedAdmin
+from records.admin import ScopedAdmin, ScopedTabularInline, scoped_filter
 
 
 @admin.register(County)
@@ -12,11 +12,16 @@ class CountyAdmin(ScopedAdmin):
 @admin.register(Township)
 class TownshipAdmin(ScopedAdmin):
     list_display = ["name", "county"]
-    list_filter = ["county"]
+
+    def has_add_permission(self, request):
+        # A new township belongs to a county; only administrators create them.
+        return request.user.is_superuser
+
+    list_filter = [scoped_filter("county")]
     search_fields = ["name"]
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(ScopedTabularInline):
     model = Village
     extra = 0
     fields = ["name", "sort_order", "households", "population"]
@@ -25,7 +30,7 @@ class VillageInline(admin.TabularInline):
 @admin.register(Office)
 class OfficeAdmin(ScopedAdmin):
     list_display = ["name", "township", "sort_order", "phone"]
-    list_filter = ["township"]
+    list_filter = [scoped_filter("township")]
     search_fields = ["name"]
     inlines = [VillageInline]
 
@@ -33,7 +38,7 @@ class OfficeAdmin(ScopedAdmin):
 @admin.register(Village)
 class VillageAdmin(ScopedAdmin):
     list_display = ["name", "office", "households", "population"]
-    list_filter = ["office__township", "office"]
+    list_filter = [scoped_filter("office__township"), scoped_filter("office")]
     search_fields = ["name", "office__name"]
     list_select_related = ["office"]
 
@@ -41,5 +46,5 @@ class VillageAdmin(ScopedAdmin):
 @admin.register(Community)
 class CommunityAdmin(ScopedAdmin):
     list_display = ["name", "office", "founded_on"]
-    list_filter = ["office__township"]
+    list_filter = [scoped_filter("office__township")]
     search_fields = ["name", "office__name"]

@@ -10,6 +10,13 @@ class OfficeForm(ScopedModelForm):
         model = Office
         fields = ["name", "sort_order", "address", "phone"]
 
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Office.objects.filter(township=self.instance.township_id, name=name)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This township already has an office with this name."))
+        return name
+
 
 class VillageForm(ScopedModelForm):
     class Meta:

@@ -8,6 +8,7 @@ from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilte
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
 from communities.tables import OfficeTable, TownshipTable, VillageTable
+from records.history import change_log
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 
@@ -98,7 +99,11 @@ class OfficeDetailView(ScopedDetailView):
             villages, request=self.request, exclude=["office", "township", "community"]
         )
         context["community"] = Community.objects.for_user(user).filter(office=self.object).first()
-        context["office_users"] = User.objects.for_user(user).filter(office=self.object, is_active=True)
+        context["office_users"] = (
+            User.objects.for_user(user).filter(office=self.object, is_active=True).select_related("village")
+        )
+        if context["community"] is not None:
+            context["community_log"] = change_log(context["community"])
         context["can_add_village"] = can_create(user, Village)
         context["can_change_community"] = context["community"] is not None and can_change(
             user, context["community"]

@@ -15,7 +15,23 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return request.user.is_active and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
+        if obj is not None and not self.get_queryset(request).filter(pk=obj.pk).exists():
+            return False
         return self.has_module_permission(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history rows for an object the queryset hides.
+        self._get_in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._get_in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _get_in_scope_or_404(self, request, object_id):
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
 
     def has_add_permission(self, request):
         return self.has_module_permission(request) and can_create(request.user, self.model)
@@ -44,6 +60,30 @@ class ScopedAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
             if not self.model.objects.for_user(request.user, "change").filter(pk=obj.pk).exists():
                 raise PermissionDenied
+
+
+class ScopedTabularInline(admin.TabularInline):
+    """Inline rows follow the same role rules as ScopedAdmin."""
+
+    def get_queryset(self, request):
+        return self.model.objects.for_user(request.user, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_view_permission(request) and can_create(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+
+def scoped_filter(path: str) -> tuple:
+    """A sidebar filter offering only the related rows the user's own records point to."""
+    return (path, admin.RelatedOnlyFieldListFilter)
 
 
 admin.site.site_header = admin.site.site_title = "镇党建 管理后台"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts.scope import Action, can_change, can_create
 from records.history import change_log
@@ -36,21 +36,31 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """A list: the scoped queryset, a filterset (with a `q` search), a table, pagination, Excel export."""
 
     template_name = "records/object_list.html"
-    paginate_by = 25
+    page_size = 25
+    max_page_size = 200
     export_name: str = ""
 
     def get(self, request, *args, **kwargs):
+        per_page = request.GET.get("per_page")
+        if per_page is not None:
+            # The table reads ?per_page itself; keep it to a sane range instead of failing.
+            query = request.GET.copy()
+            query["per_page"] = str(
+                min(max(int(per_page) if per_page.isdigit() else 0, 1), self.max_page_size)
+            )
+            request.GET = query
         if request.GET.get("export") == "xlsx":
             return self.export_xlsx()
         return super().get(request, *args, **kwargs)
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        return {"per_page": self.page_size}
 
     def export_xlsx(self) -> HttpResponse:
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table = self.get_table_class()(queryset, request=self.request)
+        RequestConfig(self.request, paginate=False).configure(table)  # the list's ?sort
         headers, rows = export_rows(table)
         title = self.export_name or str(self.model._meta.verbose_name_plural)
         unit = self.request.user.scope_unit if not self.request.user.is_superuser else ""
@@ -106,10 +116,15 @@ class ScopedFormMixin:
         return kwargs
 
     def form_valid(self, form):
+        creating = form.instance._state.adding
         with transaction.atomic():
             self.object = form.save()
             if not can_change(self.request.user, self.object):
                 transaction.set_rollback(True)
+                if creating:  # the row was rolled back: the form must not pretend it exists
+                    form.instance.pk = None
+                    form.instance._state.adding = True
+                    self.object = None
                 form.add_error(None, _("You cannot save a record outside your own scope."))
                 return self.form_invalid(form)
         messages.success(self.request, self.get_success_message())

@@ -4,6 +4,9 @@
 set -euo pipefail
 mode=${1:-run}
 missing=()
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || {
+  echo "Python 3.11 or newer is needed as python3 (or run: make PYTHON=/path/to/python3.11 ...)." >&2; exit 1; }
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "$mode" = test ]; then

@@ -4,8 +4,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("records/change_log.html")
-def show_change_log(entries):
-    return {"entries": entries}
+def show_change_log(entries, title=""):
+    return {"entries": entries, "title": title}
 
 
 @register.simple_tag(takes_context=True)
