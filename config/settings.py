@@ -18,13 +18,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-make-run"
+# Without DJANGO_SECRET_KEY outside debug the key stays empty, and Django refuses anything that signs
+# (sessions, CSRF) with "The SECRET_KEY setting must not be empty", while commands such as
+# `makemigrations --check` still run.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (
+    "insecure-development-key-only-for-make-run" if DEBUG else ""
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -56,3 +56,18 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     refreshed = polib.pofile(str(copy / CATALOGUE.relative_to(base)))
     missing = [e.msgid for e in refreshed if not e.translated() or "fuzzy" in e.flags]
     assert not missing, f"run makemessages and translate: {missing}"
+
+
+def test_it_refuses_to_sign_anything_without_a_secret_key_outside_debug():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "false"}
+    env.pop("DJANGO_SECRET_KEY", None)
+    code = "import django; django.setup(); from django.core import signing; signing.dumps('x')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
