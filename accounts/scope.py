@@ -60,3 +60,12 @@ def can_create(user, model: type[models.Model]) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or user.role in model.scope_paths.change_roles
+
+
+def scope_choices(field, user) -> bool:
+    """Limit a form field's related-record choices to what `user` may view; True if it has such choices."""
+    queryset = getattr(field, "queryset", None)
+    if queryset is None or not hasattr(queryset, "for_user"):
+        return False
+    field.queryset = queryset.for_user(user, "view")
+    return True

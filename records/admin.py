@@ -4,7 +4,7 @@ see another's records), and its permissions follow roles rather than per-model p
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.scope import can_create
+from accounts.scope import can_create, scope_choices
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
@@ -48,8 +48,8 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "for_user"):
-            field.queryset = field.queryset.for_user(request.user, "view")
+        if field is not None:
+            scope_choices(field, request.user)
         return field
 
     def save_model(self, request, obj, form, change):

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_choices
+
 
 class YesNoFilter(django_filters.BooleanFilter):
     """A yes / no / all dropdown (django-filter's default says 'unknown' for 'all')."""
@@ -25,9 +27,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = request.user if request is not None else None
         for field in self.form.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "for_user"):
-                field.queryset = queryset.for_user(user, "view")
+            scope_choices(field, user)
             if hasattr(field, "empty_label"):
                 field.empty_label = _("All")
             css = (

@@ -6,6 +6,7 @@ may read but not change is a 403 on its edit URL.
 """
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -69,8 +70,6 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         )
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-        from urllib.parse import quote
-
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return response
 
