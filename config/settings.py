@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "records",
     "communities",
+    "branches",
+    "members",
 ]
 
 MIDDLEWARE = [
@@ -161,3 +163,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Member archives: a mobile member nobody has contacted for this many days is flagged.
+MOBILE_CONTACT_DAYS = int(os.environ.get("ZDJ_MOBILE_CONTACT_DAYS", 90))

@@ -65,3 +65,13 @@ def mask(number: str) -> str:
     if len(number) != 18:
         return "*" * len(number)
     return number[:4] + "*" * 10 + number[14:]
+
+
+def compose(region: str, birth_date: datetime.date, sequence: int, gender: str) -> str:
+    """A valid number for a region code, birth date and sequence (for demo data and tests): the
+    sequence's last digit is made odd for men and even for women, as GB 11643 says."""
+    order = sequence % 1000
+    if (order % 2 == 1) != (gender == "male"):
+        order = (order + 1) % 1000
+    first17 = f"{region[:6]}{birth_date:%Y%m%d}{order:03d}"
+    return first17 + check_character(first17)

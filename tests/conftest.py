@@ -1,5 +1,6 @@
 """Shared fixtures: two townships, each role in and out of scope, and Chromium for browser tests."""
 
+import datetime
 import os
 from dataclasses import dataclass
 
@@ -7,7 +8,11 @@ import pytest
 
 from accounts.choices import Role
 from accounts.models import User
+from branches.choices import BranchKind
+from branches.models import Branch
 from communities.models import Community, County, Office, Township, Village
+from members.idnumbers import compose
+from members.models import Member
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,6 +76,72 @@ def world(db) -> World:
         other_village,
         community,
         users,
+    )
+
+
+@dataclass
+class Party:
+    """Organisations and people of the `world`: each office's general branch and a branch per village."""
+
+    general: Branch  # 东关社区党总支, the community general branch of world.office
+    branch: Branch  # 张庄村党支部 (world.village)
+    sibling_branch: Branch  # 李楼村党支部 (world.sibling_village)
+    other_general: Branch  # 西营办事处党总支 (world.other_office)
+    other_branch: Branch  # 孙庄村党支部 (world.other_village)
+    far_branch: Branch  # 杨桥村党支部, in the other township
+    member: Member  # in `branch`
+    sibling_member: Member  # in `sibling_branch`
+    other_member: Member  # in `other_branch`
+    far_member: Member  # in `far_branch`
+
+
+_id_sequence = iter(range(1, 10**6))
+
+
+def make_member(branch, name: str, gender: str = "male", birth=datetime.date(1980, 5, 1), **fields):
+    number = compose("341321", birth, next(_id_sequence) * 2, gender)
+    member = Member(branch=branch, name=name, id_number=number, village=branch.village, **fields)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@pytest.fixture
+def party(world) -> Party:
+    general = Branch.objects.create(
+        office=world.office,
+        community=world.community,
+        kind=BranchKind.COMMUNITY_GENERAL,
+        name="东关社区党总支",
+    )
+    other_general = Branch.objects.create(
+        office=world.other_office, kind=BranchKind.OFFICE_GENERAL, name="西营办事处党总支"
+    )
+
+    def village_branch(village, parent):
+        return Branch.objects.create(
+            office=village.office,
+            village=village,
+            parent=parent,
+            kind=BranchKind.VILLAGE,
+            name=f"{village}党支部",
+        )
+
+    branch = village_branch(world.village, general)
+    sibling_branch = village_branch(world.sibling_village, general)
+    other_branch = village_branch(world.other_village, other_general)
+    far_branch = village_branch(Village.objects.get(office=world.far_office), None)
+    return Party(
+        general,
+        branch,
+        sibling_branch,
+        other_general,
+        other_branch,
+        far_branch,
+        make_member(branch, "张三"),
+        make_member(sibling_branch, "李四", gender="female"),
+        make_member(other_branch, "孙五"),
+        make_member(far_branch, "杨六"),
     )
 
 
