@@ -20,4 +20,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("communities.urls")),
+    path("branches/", include("branches.urls")),
+    path("members/", include("members.urls")),
 ]
