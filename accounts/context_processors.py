@@ -21,10 +21,14 @@ def navigation(request) -> dict:
     if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
         items.append((_("Offices"), "diagram-3", reverse("communities:office_list"), "/offices/" in path))
     items.append((_("Villages"), "house-door", reverse("communities:village_list"), "/villages/" in path))
+    items.append(
+        (_("Party organisations"), "flag", reverse("branches:branch_list"), path.startswith("/branches/"))
+    )
+    items.append(
+        (_("Member archives"), "people", reverse("members:member_list"), path.startswith("/members/"))
+    )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
-        (_("Party organisations"), "flag"),
-        (_("Member archives"), "people"),
         (_("Establishment requests"), "file-earmark-text"),
         (_("Duty roster"), "calendar-week"),
         (_("Meetings and ledger"), "journal-check"),

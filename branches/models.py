@@ -5,9 +5,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scope import ScopedManager, ScopedQuerySet, ScopePaths
@@ -104,6 +106,18 @@ class Branch(models.Model):
     def is_active(self) -> bool:
         return self.dissolved_on is None
 
+    @property
+    def kind_label(self) -> str:
+        """The kind, with the sub-kind of an other party branch: 其他形式党支部（流动党员）."""
+        label = str(self.get_kind_display())
+        return f"{label}（{self.get_other_kind_display()}）" if self.other_kind else label
+
+    @property
+    def status_label(self) -> str:
+        if self.dissolved_on is None:
+            return str(pgettext_lazy("organisation status", "active"))
+        return str(_("dissolved on %(date)s") % {"date": self.dissolved_on.isoformat()})
+
     def clean(self) -> None:
         errors = {}
         if self.kind == BranchKind.OTHER and not self.other_kind:
@@ -196,6 +210,9 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.branch} {self.get_kind_display()} {self.person}"
 
+    def get_absolute_url(self) -> str:
+        return self.branch.get_absolute_url() + "#leadership"
+
     @property
     def is_current(self) -> bool:
         return self.ended_on is None or self.ended_on >= timezone.localdate()
@@ -220,6 +237,26 @@ class Post(models.Model):
             )
             if same.exclude(pk=self.pk).exists():
                 errors["person"] = _("This person already holds a post in this organisation.")
+        if (
+            self.kind == PostKind.ELECTED_DEPUTY
+            and self.branch_id
+            and self.person_id
+            and self.ended_on is None
+        ):
+            # R2: the extra deputy is democratically elected from the village branch secretaries.
+            today = timezone.localdate()
+            village_secretary = Post.objects.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=today),
+                person_id=self.person_id,
+                kind=PostKind.SECRETARY,
+                branch__parent_id=self.branch_id,
+                branch__kind=BranchKind.VILLAGE,
+            )
+            if "person" not in errors and not village_secretary.exists():
+                errors["person"] = _(
+                    "The elected deputy secretary is one of the secretaries of the village branches under "
+                    "this organisation."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -267,6 +304,9 @@ class Term(models.Model):
         if self.ends_on is None and self.started_on:
             self.ends_on = add_years(self.started_on, TERM_YEARS)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return self.branch.get_absolute_url() + "#terms"
 
     def clean(self) -> None:
         errors = {}
@@ -318,6 +358,9 @@ class ReserveCadre(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def get_absolute_url(self) -> str:
+        return self.branch.get_absolute_url() + "#reserve-cadres"
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
