@@ -8,6 +8,7 @@ from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilte
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
 from communities.tables import OfficeTable, TownshipTable, VillageTable
+from members.models import Member
 from records.history import change_log
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
@@ -21,6 +22,8 @@ def home(request):
         "communities": Community.objects.for_user(user).count(),
         "villages": Village.objects.for_user(user).count(),
         "users": User.objects.for_user(user).filter(is_active=True).count(),
+        "members": Member.objects.for_user(user).active().count(),
+        "mobile_overdue": Member.objects.for_user(user).mobile_overdue().count(),
     }
     villages = Village.objects.for_user(user).select_related("office") if counts["offices"] == 0 else None
     return render(

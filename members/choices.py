@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -44,10 +45,10 @@ class DevelopmentStage(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", _("active")
-    TRANSFERRED_OUT = "transferred_out", _("transferred out")
-    DECEASED = "deceased", _("deceased")
-    LEFT_PARTY = "left_party", _("left the party")
+    ACTIVE = "active", pgettext_lazy("member status", "active")
+    TRANSFERRED_OUT = "transferred_out", pgettext_lazy("member status", "transferred out")
+    DECEASED = "deceased", pgettext_lazy("member status", "deceased")
+    LEFT_PARTY = "left_party", pgettext_lazy("member status", "left the party")
 
 
 class TransferKind(models.TextChoices):
@@ -85,6 +86,16 @@ CATEGORY_FIELDS = (
     "is_mobile",
     "is_veteran",
 )
+
+# Their short labels, for badges and list columns.
+CATEGORY_LABELS = {
+    "is_wealth_expert": pgettext_lazy("member category", "wealth expert"),
+    "is_enterprise_head": pgettext_lazy("member category", "enterprise head"),
+    "is_returned_graduate": pgettext_lazy("member category", "graduate back home"),
+    "lives_elsewhere": pgettext_lazy("member category", "lives elsewhere"),
+    "is_mobile": pgettext_lazy("member category", "mobile"),
+    "is_veteran": pgettext_lazy("member category", "veteran"),
+}
 
 # Age bands of the county's tables (≤35, 36–45, 46–55, 56–60, ≥61).
 AGE_BANDS = (

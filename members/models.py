@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,7 @@ from branches.models import Branch
 from communities.models import Township, Village
 from members import idnumbers
 from members.choices import (
+    CATEGORY_LABELS,
     ContactMeans,
     DevelopmentStage,
     Education,
@@ -77,7 +79,7 @@ class Member(models.Model):
     village = models.ForeignKey(
         Village, models.PROTECT, related_name="residents", null=True, blank=True, verbose_name=_("village")
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=30)
     gender = models.CharField(
         _("gender"),
         max_length=10,
@@ -137,14 +139,18 @@ class Member(models.Model):
                 pk=self.branch_id
             )
         self.id_number = idnumbers.normalise(self.id_number)
-        self.name = self.name.strip()
-        self.name_pinyin = "".join(lazy_pinyin(self.name)).lower()
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
-        self.stroke_key = stroke_key(self.name)
+        self.fill_search_keys()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("members:member_detail", args=[self.pk])
+
+    def fill_search_keys(self) -> None:
+        """The pinyin, initials and stroke-order key of the name (bulk_create skips save: call this)."""
+        self.name = self.name.strip()
+        self.name_pinyin = "".join(lazy_pinyin(self.name)).lower()
+        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        self.stroke_key = stroke_key(self.name)
 
     @property
     def is_active(self) -> bool:
@@ -162,10 +168,36 @@ class Member(models.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
+    @property
+    def categories(self) -> list[str]:
+        """Short labels of the categories (R3) the person belongs to."""
+        return [str(label) for name, label in CATEGORY_LABELS.items() if getattr(self, name)]
+
+    @property
+    def category_text(self) -> str:
+        return "、".join(self.categories)
+
     def age(self, today: datetime.date | None = None) -> int | None:
         if not self.birth_date:
             return None
         return years_between(self.birth_date, today or timezone.localdate())
+
+    def status_history(self) -> list[dict]:
+        """Each status the person has had, newest first, with its date, note and who recorded it."""
+        rows, last = [], None
+        for record in self.history.select_related("history_user").order_by("history_date", "history_id"):
+            if record.status != last:
+                rows.append(
+                    {
+                        "status": record.get_status_display(),
+                        "on": record.status_changed_on,
+                        "note": record.status_note,
+                        "recorded_at": record.history_date,
+                        "recorded_by": record.history_user,
+                    }
+                )
+                last = record.status
+        return rows[::-1]
 
     def is_contact_overdue(self, today: datetime.date | None = None) -> bool:
         if not (self.is_mobile and self.is_active):
