@@ -2,9 +2,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-# Each app that has demo data adds its builder here, in dependency order.
-BUILDERS = ["communities.demo.build"]
-RESETTERS = ["communities.demo.reset"]
+from communities.demo import COUNTY, DEMO_PASSWORD, TOWNSHIP
+from communities.models import Township
+
+# Each app that has demo data adds its builder here, in dependency order. The first builds the township
+# and returns it; the others take it (and stdout) and add to it.
+BUILDERS = ["communities.demo.build", "members.demo.build"]
+# Run in reverse order; all but the first take the demo township and remove what their builder added.
+RESETTERS = ["communities.demo.reset", "members.demo.reset"]
 
 
 class Command(BaseCommand):
@@ -16,11 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, reset: bool = False, **options):
         with transaction.atomic():
             if reset:
-                for path in reversed(RESETTERS):
-                    import_string(path)()
-            for path in BUILDERS:
-                import_string(path)()
-        from communities.demo import DEMO_PASSWORD
+                township = Township.objects.filter(county__name=COUNTY, name=TOWNSHIP).first()
+                for path in reversed(RESETTERS[1:]):
+                    if township is not None:
+                        import_string(path)(township)
+                import_string(RESETTERS[0])()
+            township = import_string(BUILDERS[0])()
+            for path in BUILDERS[1:]:
+                import_string(path)(township, stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("演示乡镇已就绪 / demo township ready."))
         self.stdout.write(

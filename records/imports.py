@@ -1,0 +1,603 @@
+"""The Excel import engine (NetBox style), shared by every app that takes spreadsheets in.
+
+An importer declares its columns — the Chinese header labels of the county's forms, with the aliases
+offices actually write — and a form. The engine finds the header row below any title rows, cleans every
+cell, binds one form per row, checks values that must be unique within the file, and collects every
+problem as (row number as Excel shows it, column, reason). Nothing is written unless the whole file is
+valid; then every row is saved in one transaction.
+"""
+
+import datetime
+import hashlib
+import io
+import itertools
+import json
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.forms import BaseForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from records.cleaning import clean_text, parse_date
+from records.workbook import BORDER, add_sheet, cell_value
+
+# Title rows (the form's name, the reporting unit) sit above the header; it is looked for this far down.
+HEADER_SCAN_ROWS = 10
+MAX_ROWS = 5000
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+# Rows of the template that carry the dropdowns.
+TEMPLATE_ROWS = 1000
+OPTIONS_SHEET = "选项"
+
+
+class ImportFileError(Exception):
+    """The upload cannot be read as a workbook at all (not .xlsx, corrupt, too large)."""
+
+
+# --- Cell parsers: a cell's value as spreadsheets hold it → what the row's form expects ---------------
+
+
+class Parser:
+    """Reads one cell; raises ValidationError with the reason when it cannot."""
+
+    hint: Any = ""  # how to write the value, for the template's notes
+    options: Sequence[str] = ()  # a closed list of accepted values: the template's dropdown
+
+    def __call__(self, value) -> Any:
+        return clean_text(value)
+
+
+class Text(Parser):
+    pass
+
+
+class Name(Parser):
+    """A person's name: the spaces that align two-character names in printed lists (王　明) go."""
+
+    def __call__(self, value) -> str:
+        text = clean_text(value)
+        return re.sub(r"\s+", "", text) if re.search(r"[\u3400-\u9fff]", text) else text
+
+
+class Compact(Parser):
+    """Numbers and codes: no spaces anywhere (full-width ones included)."""
+
+    def __call__(self, value) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a phone number Excel stored as 13812345678.0
+        return re.sub(r"\s+", "", clean_text(value))
+
+
+class LongNumber(Compact):
+    """A number longer than Excel's 15 significant digits (a resident ID): it must be stored as text."""
+
+    hint = gettext_lazy("Format the column as text before typing, or Excel rounds the last digits.")
+
+    def __call__(self, value) -> str:
+        if isinstance(value, float):
+            raise ValidationError(
+                _(
+                    "Excel stored this number as a number and has rounded its last digits; format the "
+                    "column as text and type it again."
+                ),
+                code="rounded",
+            )
+        return super().__call__(value)
+
+
+class Date(Parser):
+    hint = gettext_lazy("An Excel date, or text such as 2023-6-1, 2023年6月1日, 2023.06.01 or 20230601.")
+
+    def __call__(self, value) -> datetime.date | None:
+        return parse_date(value)
+
+
+class Boolean(Parser):
+    """是/否 columns; a blank cell is 否."""
+
+    TRUE = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "有", "对"})
+    FALSE = frozenset({"否", "×", "✗", "n", "no", "false", "0", "无", "不是", "-", "—", "/"})
+    hint = gettext_lazy("是 or 否 (√ counts as 是; blank counts as 否).")
+    options = ("是", "否")
+
+    def __call__(self, value) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = compact_key(value)
+        if text == "" or text in self.FALSE:
+            return False
+        if text in self.TRUE:
+            return True
+        raise ValidationError(_("%(value)s is not 是 or 否.") % {"value": clean_text(value)}, code="boolean")
+
+
+class Choice(Parser):
+    """A closed list: each accepted label (and the stored value itself) → the stored value. The first
+    label given for a value is the one the template offers."""
+
+    def __init__(self, labels: dict[str, str], hint: Any = ""):
+        self.values = {compact_key(label): value for label, value in labels.items()}
+        self.options = tuple(dict.fromkeys(_first_labels(labels)))
+        self.hint = hint
+
+    def __call__(self, value) -> str:
+        text = compact_key(value)
+        if not text:
+            return ""
+        if text in self.values:
+            return self.values[text]
+        if text in self.values.values():
+            return text
+        raise ValidationError(
+            _("%(value)s is not one of: %(options)s.")
+            % {"value": clean_text(value), "options": "、".join(self.options)},
+            code="choice",
+        )
+
+
+def _first_labels(labels: dict[str, str]) -> Iterator[str]:
+    seen = set()
+    for label, value in labels.items():
+        if value not in seen:
+            seen.add(value)
+            yield label
+
+
+def compact_key(value) -> str:
+    """Text compared without spaces or case: how headers and labels are matched."""
+    return re.sub(r"\s+", "", clean_text(value)).lower()
+
+
+def header_key(value) -> str:
+    """A header as written, minus a required-mark and notes in brackets: 姓名*, 出生日期（年月日）."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = re.sub(r"[(\[【〔].*?[)\]】〕]", "", text)
+    return compact_key(text).strip("*※")
+
+
+# --- The declaration ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a spreadsheet: the form field it fills, its header label and accepted aliases."""
+
+    field: str
+    labels: tuple[str, ...]
+    parse: Parser = field(default_factory=Text)
+    required: bool = False  # the column must be in the file (its cells may still be optional)
+    note: Any = ""
+    example: Any = ""
+
+    @property
+    def label(self) -> str:
+        return self.labels[0]
+
+
+@dataclass
+class Problem:
+    """What is wrong, where: a row as Excel numbers it and a column as the file heads it."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Row %(row)s %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class Row:
+    number: int  # as Excel shows it
+    values: dict[str, Any]
+    failed: set[str] = field(default_factory=set)  # fields whose cell could not be read
+
+
+@dataclass
+class ImportResult:
+    headers: dict[str, str] = field(default_factory=dict)  # field → the header as written in the file
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    forms: list[BaseForm] = field(default_factory=list)
+    sheet: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.row is None]
+
+    @property
+    def row_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.row is not None]
+
+    def to_data(self) -> dict:
+        """JSON-safe (dates as ISO text), for keeping a validated file between preview and confirm."""
+        data = {"headers": self.headers, "rows": [[row.number, row.values] for row in self.rows]}
+        return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+    @classmethod
+    def from_data(cls, data: dict) -> "ImportResult":
+        return cls(
+            headers=dict(data["headers"]),
+            rows=[Row(int(number), dict(values)) for number, values in data["rows"]],
+        )
+
+    def digest(self) -> str:
+        text = json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- The engine -----------------------------------------------------------------------------------------
+
+
+class Importer:
+    """Subclasses declare `columns` and `form_class`; views call run(), then save() when it is valid."""
+
+    columns: Sequence[Column] = ()
+    form_class: type[BaseForm]
+    unique_in_file: Sequence[str] = ()  # fields whose value may appear in one row only
+    # Columns rosters often carry that mean nothing to an import: not worth a warning.
+    ignored_headers: Sequence[str] = ("序号", "序", "编号", "no", "no.")
+    max_rows: int = MAX_ROWS
+    max_file_bytes: int = MAX_FILE_BYTES
+
+    def __init__(self, user=None):
+        self.user = user
+
+    # Hooks.
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def save_form(self, form: BaseForm):
+        return form.save()
+
+    def check_saved(self, objects: list) -> None:
+        """Runs inside the transaction after every row is saved; raise ValidationError to undo it all."""
+
+    def column_options(self, column: Column) -> Sequence[str]:
+        """The template's dropdown values for a column (e.g. the user's own organisations)."""
+        return column.parse.options
+
+    # Reading.
+
+    def run(self, upload) -> ImportResult:
+        """Read, clean and validate an uploaded workbook. ImportFileError when it is not one."""
+        result = self.read(upload)
+        if not result.file_problems:  # cells that could not be read: the rest of the row is checked too
+            self.validate(result)
+        return result
+
+    def read(self, upload) -> ImportResult:
+        workbook = open_workbook(upload, self.max_file_bytes)
+        try:
+            return self._read(workbook)
+        except ImportFileError:
+            raise
+        except Exception as error:  # a damaged sheet inside a valid zip: a message, never a 500
+            raise ImportFileError(_("The file could not be read as an Excel workbook.")) from error
+        finally:
+            workbook.close()
+
+    def _read(self, workbook) -> ImportResult:
+        result = ImportResult()
+        found = self._find_header(workbook)
+        if found is None:
+            labels = "、".join(c.label for c in self.columns if c.required)
+            result.problems.append(
+                Problem(
+                    None,
+                    "",
+                    _("No header row was found; it must name the columns %(labels)s.") % {"labels": labels},
+                )
+            )
+            return result
+        sheet, header_number, header = found
+        result.sheet = sheet.title
+        positions: dict[int, Column] = {}
+        unknown = []
+        for index, text in enumerate(header):
+            column = self._column_for(text)
+            if column is None:
+                if header_key(text) and header_key(text) not in self.ignored_headers:
+                    unknown.append(clean_text(text))
+            elif column.field in result.headers:
+                result.problems.append(
+                    Problem(
+                        None,
+                        "",
+                        _("Two columns are headed %(first)s and %(second)s; keep only one of them.")
+                        % {"first": result.headers[column.field], "second": clean_text(text)},
+                    )
+                )
+            else:
+                positions[index] = column
+                result.headers[column.field] = clean_text(text).rstrip("*※ ") or column.label
+        missing = [c.label for c in self.columns if c.required and c.field not in result.headers]
+        if missing:
+            result.problems.append(
+                Problem(
+                    None,
+                    "",
+                    _("Required columns are missing from the header row (row %(row)s): %(labels)s.")
+                    % {"labels": "、".join(missing), "row": header_number},
+                )
+            )
+        if unknown:
+            result.warnings.append(
+                _("These columns are not recognised and were ignored: %(labels)s.")
+                % {"labels": "、".join(unknown)}
+            )
+        if result.problems:
+            return result
+        for number, cells in enumerate(_rows(sheet), start=1):
+            if number <= header_number:
+                continue
+            raw = {column.field: cells[i] if i < len(cells) else None for i, column in positions.items()}
+            if all(clean_text(value) == "" for value in raw.values()):
+                continue  # blank, or only a pre-filled 序号
+            if len(result.rows) >= self.max_rows:
+                result.problems.append(
+                    Problem(
+                        None,
+                        "",
+                        _("The file has more than %(max)s rows of data; split it into several files.")
+                        % {"max": self.max_rows},
+                    )
+                )
+                return result
+            result.rows.append(self._clean_row(number, raw, result))
+        if not result.rows and not result.problems:
+            result.problems.append(Problem(None, "", _("There are no rows of data below the header.")))
+        return result
+
+    def _find_header(self, workbook):
+        """The visible sheet and row (within the first rows) naming the most declared columns."""
+        best = None
+        for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
+            rows = _rows(sheet)
+            for number, cells in enumerate(itertools.islice(rows, HEADER_SCAN_ROWS), start=1):
+                score = len({c.field for c in map(self._column_for, cells) if c is not None})
+                if score and (best is None or score > best[0]):
+                    best = (score, sheet, number, list(cells))
+            rows.close()
+        return best[1:] if best else None
+
+    def _column_for(self, text) -> Column | None:
+        lookup = getattr(self, "_lookup", None)
+        if lookup is None:
+            lookup = self._lookup = {header_key(label): c for c in self.columns for label in c.labels}
+        return lookup.get(header_key(text)) if text is not None else None
+
+    def _clean_row(self, number: int, raw: dict, result: ImportResult) -> Row:
+        row = Row(number, {})
+        for column in self.columns:
+            if column.field not in raw:
+                continue
+            try:
+                row.values[column.field] = column.parse(raw[column.field])
+            except ValidationError as error:
+                row.failed.add(column.field)
+                for message in error.messages:
+                    result.problems.append(Problem(number, result.headers[column.field], message))
+        return row
+
+    # Validating and saving.
+
+    def validate(self, result: ImportResult) -> ImportResult:
+        """Bind one form per row and check in-file uniqueness; adds to result.problems."""
+        kwargs = self.get_form_kwargs()
+        result.forms = []
+        for row in result.rows:
+            form = self.form_class(data=row.values, **kwargs)
+            if not form.is_valid():
+                for name, messages in form.errors.items():
+                    if name in row.failed:
+                        continue  # the cell's own reason is already reported
+                    for message in messages:
+                        result.problems.append(Problem(row.number, self._label(result, form, name), message))
+            result.forms.append(form)
+        for name in self.unique_in_file:
+            rows_by_value = defaultdict(list)
+            for row in result.rows:
+                value = row.values.get(name)
+                if value not in (None, ""):
+                    rows_by_value[value].append(row.number)
+            for numbers in rows_by_value.values():
+                for number in numbers if len(numbers) > 1 else ():
+                    others = "、".join(str(n) for n in numbers if n != number)
+                    result.problems.append(
+                        Problem(
+                            number,
+                            result.headers.get(name, name),
+                            _("The same value is also in row %(rows)s of this file.") % {"rows": others},
+                        )
+                    )
+        # Row by row, and within a row in the file's column order.
+        position = {label: i for i, label in enumerate(result.headers.values())}
+        result.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, len(position))))
+        return result
+
+    def _label(self, result: ImportResult, form, name: str) -> str:
+        if name in result.headers:
+            return result.headers[name]
+        declared = next((c.label for c in self.columns if c.field == name), None)
+        if declared:
+            return declared
+        return str(form.fields[name].label) if name in form.fields else ""
+
+    def restore(self, data: dict) -> ImportResult:
+        """A result kept by to_data(), validated again: the database may have changed since."""
+        return self.validate(ImportResult.from_data(data))
+
+    def save(self, result: ImportResult) -> list:
+        """Save every row in one transaction; any failure undoes all of them."""
+        if not result.is_valid or len(result.forms) != len(result.rows):
+            raise ValueError("only a validated, problem-free result can be saved")
+        with transaction.atomic():
+            objects = [self.save_form(form) for form in result.forms]
+            self.check_saved(objects)
+        return objects
+
+    # The template.
+
+    def template(self, title: str, *, unit: str = "", instructions: str = "") -> bytes:
+        """An empty workbook with the headers and dropdowns, and a sheet explaining every column."""
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        headers = [c.label + ("*" if c.required else "") for c in self.columns]
+        add_sheet(workbook, title, headers, [], unit=unit, date=datetime.date.today())
+        sheet = workbook.worksheets[0]
+        if instructions:
+            sheet.cell(row=2, column=1, value=instructions)
+        for index, column in enumerate(self.columns, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, 12)
+            if isinstance(column.parse, Compact):
+                sheet.column_dimensions[letter].width = 22
+                for row in range(4, 4 + TEMPLATE_ROWS):
+                    # Text cells: Excel keeps all 18 digits of an ID number and the 0 of a phone number.
+                    sheet.cell(row=row, column=index).number_format = "@"
+        self._add_notes(workbook, title, unit)
+        option_columns = [(i, c, list(self.column_options(c))) for i, c in enumerate(self.columns, start=1)]
+        option_columns = [(i, c, values) for i, c, values in option_columns if values]
+        if option_columns:
+            options = workbook.create_sheet(OPTIONS_SHEET)
+            options.sheet_state = "hidden"
+            for position, (index, _column, values) in enumerate(option_columns, start=1):
+                letter = get_column_letter(position)
+                for row, value in enumerate(values, start=1):
+                    options.cell(row=row, column=position, value=cell_value(value))
+                validation = DataValidation(
+                    type="list",
+                    formula1=f"'{OPTIONS_SHEET}'!${letter}$1:${letter}${len(values)}",
+                    allow_blank=True,
+                    errorStyle="warning",  # aliases (大学, √) are accepted too: warn, do not refuse
+                    showErrorMessage=True,
+                    error=_("Choose a value from the list."),
+                )
+                target = get_column_letter(index)
+                validation.add(f"{target}4:{target}{3 + TEMPLATE_ROWS}")
+                sheet.add_data_validation(validation)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def _add_notes(self, workbook, title: str, unit: str) -> None:
+        rows = []
+        for column in self.columns:
+            explanation = " ".join(str(part) for part in (column.note, column.parse.hint) if part)
+            options = "、".join(self.column_options(column))
+            rows.append(
+                [
+                    column.label,
+                    _("yes") if column.required else _("no"),
+                    "、".join(column.labels[1:]),
+                    explanation,
+                    options,
+                    column.example,
+                ]
+            )
+        add_sheet(
+            workbook,
+            _("How to fill in"),
+            [
+                _("column"),
+                _("required"),
+                _("also accepted headers"),
+                _("how to write it"),
+                _("choices"),
+                _("example"),
+            ],
+            rows,
+            unit=unit,
+            date=datetime.date.today(),
+        )
+        notes = workbook.worksheets[-1]
+        notes.column_dimensions["D"].width = 50
+        notes.column_dimensions["E"].width = 40
+        # An example row laid out as the first sheet is, far enough down not to be taken for a header.
+        start = max(notes.max_row + 2, HEADER_SCAN_ROWS + 2)
+        notes.cell(row=start, column=1, value=_("Example row")).font = Font(bold=True)
+        for index, column in enumerate(self.columns, start=1):
+            head = notes.cell(row=start + 1, column=index, value=column.label)
+            head.font = Font(bold=True)
+            head.border = BORDER
+            example = notes.cell(row=start + 2, column=index, value=cell_value(column.example))
+            example.border = BORDER
+            if isinstance(column.example, datetime.date):
+                example.number_format = "yyyy-mm-dd"
+
+
+def open_workbook(upload, max_bytes: int = MAX_FILE_BYTES):
+    """An uploaded file (or bytes) as a read-only workbook; ImportFileError says why it cannot be."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if name.endswith((".xls", ".et", ".csv")) or (name and not name.endswith((".xlsx", ".xlsm"))):
+        if name.endswith((".xls", ".et")):
+            raise ImportFileError(
+                _("This is an old-format workbook (.xls). Save it as .xlsx in Excel or WPS and import that.")
+            )
+        raise ImportFileError(_("Only Excel workbooks (.xlsx) can be imported."))
+    size = len(upload) if isinstance(upload, bytes) else getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB; split it into several files.")
+            % {"size": max_bytes // (1024 * 1024)}
+        )
+    if isinstance(upload, bytes):
+        content = upload
+    else:
+        upload.seek(0)
+        content = upload.read()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
+        ) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to gigabytes
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB; split it into several files.")
+            % {"size": max_bytes // (1024 * 1024)}
+        )
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file: all mean "not readable"
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
+        ) from error
+
+
+def _rows(sheet) -> Generator[tuple]:
+    # Some programs write a wrong sheet size; without it openpyxl reads every row that is there.
+    sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True)
