@@ -169,4 +169,3 @@ MOBILE_CONTACT_DAYS = int(os.environ.get("ZDJ_MOBILE_CONTACT_DAYS", 90))
 
 # Every filter dropdown's empty choice reads "All" (django-filter's default is "---------").
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
-FILTERS_NULL_CHOICE_LABEL = _("None")

@@ -28,7 +28,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = request.user if request is not None else None
         for field in self.form.fields.values():
             scope_choices(field, user)
-            if hasattr(field, "empty_label"):
+            if getattr(field, "empty_label", None) is not None:  # None: a choice is always made
                 field.empty_label = _("All")
             css = (
                 "form-select form-select-sm"

@@ -585,3 +585,13 @@ def test_the_admin_lists_members_in_scope_and_deletes_nothing(world, party):
     assert client.get(f"/admin/members/member/{party.member.pk}/delete/").status_code == 403
     assert client.get("/admin/members/archiveentry/add/").status_code == 200
     assert client.get(f"/admin/members/member/{party.far_member.pk}/change/").status_code == 302
+
+
+def test_the_order_dropdown_always_names_an_order(world, party):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users["township"])
+    form = client.get("/members/").context["filter"].form
+    assert [value for value, _label in form.fields["order"].choices] == ["stroke", "pinyin"]
+    assert "" not in [value for value, _label in form.fields["status"].choices][1:]
