@@ -1,0 +1,64 @@
+"""Time the main archive pages on the demo township: `make run` once (or `load_demo`), then
+`DJANGO_DEBUG=1 .venv/bin/python benchmarks/pages.py`. Prints median and worst of 10 requests and the
+number of queries per page. Not a test: numbers depend on the machine."""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from branches.models import Branch  # noqa: E402
+from members.models import Member  # noqa: E402
+
+
+def measure(client: Client, url: str, rounds: int = 10) -> tuple[float, float, int]:
+    client.get(url)  # warm caches
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), max(times), len(queries)
+
+
+def main() -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="township"))
+    general = Branch.objects.filter(kind="community_general").first()
+    member = Member.objects.filter(status="active").first()
+    pages = {
+        "home": "/",
+        "member list": "/members/",
+        "member list, search zs": "/members/?q=zs",
+        "member list, 200 per page": "/members/?per_page=200",
+        "member export (all)": "/members/?export=xlsx&status=",
+        "member archive": f"/members/{member.pk}/",
+        "branch list": "/branches/",
+        "branch archive (community)": f"/branches/{general.pk}/",
+        "completeness": "/members/completeness/",
+    }
+    print(f"{Member.objects.count()} people, {Branch.objects.count()} organisations")
+    print(f"{'page':32} {'median ms':>10} {'worst ms':>10} {'queries':>8}")
+    for name, url in pages.items():
+        median, worst, queries = measure(client, url, rounds=3 if "export" in name else 10)
+        print(f"{name:32} {median:10.0f} {worst:10.0f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
