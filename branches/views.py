@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -57,7 +57,12 @@ def annotate_branches(queryset):
     return (
         queryset.select_related("office__community", "parent", "community", "village")
         .annotate(
-            member_count=Count("members", filter=Q(members__status=Status.ACTIVE), distinct=True),
+            own_count=Count("members", filter=Q(members__status=Status.ACTIVE), distinct=True),
+            # A general branch's people are mostly in the branches under it, as on its archive page.
+            sub_count=Count(
+                "children__members", filter=Q(children__members__status=Status.ACTIVE), distinct=True
+            ),
+            member_count=F("own_count") + F("sub_count"),
             secretary_name=Subquery(secretary),
             place=Coalesce("village__name", "community__name", "office__community__name"),
             kind_order=KIND_ORDER,

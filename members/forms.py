@@ -15,7 +15,7 @@ from communities.models import Office
 from members.choices import CATEGORY_FIELDS, DevelopmentStage, EntryKind, Status, TransferKind
 from members.models import ArchiveEntry, ContactLog, Member
 from members.services import NEXT_STAGES
-from records.forms import ScopedModelForm
+from records.forms import ScopedModelForm, label_blank_choices
 
 
 class DateInput(forms.DateInput):
@@ -95,7 +95,7 @@ class DevelopmentStepForm(forms.Form):
     until = forms.DateField(
         label=_("extended until"),
         required=False,
-        widget=DateInput(),
+        widget=DateInput(attrs={"data-show-when": "stage=extended"}),
         help_text=_("Only for an extended probation."),
     )
     decision_number = forms.CharField(label=_("decision number"), max_length=60, required=False)
@@ -116,12 +116,14 @@ class TransferForm(forms.Form):
         queryset=Branch.objects.none(),
         required=False,
         help_text=_("For a transfer within the township."),
+        widget=forms.Select(attrs={"data-show-when": "kind=within"}),
     )
     external_organisation = forms.CharField(
         label=_("organisation elsewhere"),
         max_length=120,
         required=False,
         help_text=_("Where he comes from or goes to."),
+        widget=forms.TextInput(attrs={"data-show-when": "kind=out,in"}),
     )
     letter_number = forms.CharField(label=_("introduction letter number"), max_length=60, required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
@@ -137,8 +139,12 @@ class TransferForm(forms.Form):
             .select_related("office")
         )
         self.fields["to_branch"].label_from_instance = lambda b: f"{b.office} · {b}"
+        label_blank_choices(self)
         if member.status == Status.ACTIVE:
-            kinds = [TransferKind.WITHIN, TransferKind.OUT, TransferKind.IN]
+            kinds = [TransferKind.WITHIN, TransferKind.OUT]
+            # A person just put on record may have brought his relation in from elsewhere.
+            if not member.transfers.exists():
+                kinds.append(TransferKind.IN)
         elif member.status == Status.TRANSFERRED_OUT:
             kinds = [TransferKind.IN]
         else:
@@ -184,6 +190,7 @@ class ContactForm(forms.ModelForm):
         self.instance.member = member
         self.fields["on"].initial = timezone.localdate()
         self.fields["on"].validators.append(not_in_future)
+        label_blank_choices(self)
 
 
 class ArchiveEntryForm(ScopedModelForm):

@@ -646,3 +646,12 @@ def test_the_admin_lists_only_organisations_in_scope(world, party):
     user.save()
     page = login(world, "township").get("/admin/branches/branch/").content.decode()
     assert "张庄村党支部" in page and "杨桥村党支部" not in page
+
+
+def test_list_counts_a_general_branch_with_the_people_of_the_branches_under_it(world, party):
+    client = Client()
+    client.force_login(world.users["township"])
+    rows = {row.pk: row for row in client.get("/branches/").context["table"].data}
+    # 东关社区党总支 keeps nobody itself; 张庄村 and 李楼村 branches under it have one member each.
+    assert rows[party.general.pk].member_count == 2
+    assert rows[party.branch.pk].member_count == 1

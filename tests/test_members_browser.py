@@ -77,3 +77,13 @@ def test_township_staff_search_the_list_and_open_an_archive(page: Page, live_ser
     page.emulate_media(media="print")
     expect(page.locator("#member-actions")).to_be_hidden()
     page.screenshot(path=str(SHOTS / "member-archive-print.png"), full_page=True)
+
+
+def test_the_transfer_form_shows_only_the_fields_of_the_chosen_kind(page: Page, live_server, world, party):
+    log_in(page, live_server, "office", f"/members/{party.member.pk}/transfer/")
+    page.locator('input[name="kind"][value="within"]').check()
+    expect(page.locator("#id_to_branch")).to_be_visible()
+    expect(page.locator("#id_external_organisation")).to_be_hidden()
+    page.locator('input[name="kind"][value="out"]').check()
+    expect(page.locator("#id_to_branch")).to_be_hidden()
+    expect(page.locator("#id_external_organisation")).to_be_visible()

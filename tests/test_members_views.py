@@ -595,3 +595,17 @@ def test_the_order_dropdown_always_names_an_order(world, party):
     form = client.get("/members/").context["filter"].form
     assert [value for value, _label in form.fields["order"].choices] == ["stroke", "pinyin"]
     assert "" not in [value for value, _label in form.fields["status"].choices][1:]
+
+
+def test_the_transfer_form_offers_transfer_in_only_to_a_record_without_transfers(world, party):
+    from members.forms import TransferForm
+    from members.services import transfer_within
+
+    assert [k for k, _l in TransferForm(member=party.member).fields["kind"].choices] == [
+        "within",
+        "out",
+        "in",
+    ]
+    transfer_within(party.member, party.sibling_branch, party.member.birth_date.replace(year=2024))
+    party.member.refresh_from_db()
+    assert [k for k, _l in TransferForm(member=party.member).fields["kind"].choices] == ["within", "out"]
