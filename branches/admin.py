@@ -16,6 +16,10 @@ class BranchNameInline(NoHardDeleteMixin, ScopedTabularInline):
     model = BranchName
     extra = 0
     fields = ["name", "used_from", "used_until", "decision_number", "reason"]
+    readonly_fields = fields  # the name history is written by renaming only
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Branch)
@@ -28,7 +32,7 @@ class BranchAdmin(NoHardDeleteMixin, ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Renaming and dissolving have their own pages, which keep the history (R1).
-        return ["name", "dissolved_on"] if obj is not None else []
+        return ["name", "office", "dissolved_on"] if obj is not None else []
 
 
 @admin.register(Post)

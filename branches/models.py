@@ -135,6 +135,16 @@ class Branch(models.Model):
                 errors["parent"] = _("The parent organisation belongs to another office.")
         if self.parent_id and (self.parent_id == self.pk or not self.parent.is_general):
             errors["parent"] = _("The parent must be a general branch.")
+        leads_others = self.pk and self.children.filter(dissolved_on__isnull=True).exists()
+        if self.kind and self.kind not in GENERAL_KINDS and leads_others:
+            errors["kind"] = _("Organisations are still under it: only a general branch leads others.")
+        if self.pk and self.parent_id and self.parent_id != self.pk:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    errors["parent"] = _("The parent cannot be an organisation under this one.")
+                    break
+                ancestor = ancestor.parent
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date is before the founding date.")
         if self.name and self.office_id:

@@ -49,7 +49,17 @@ class MemberAdmin(ScopedAdmin):
     list_filter = [scoped_filter("branch__office"), "standing", "status", "is_mobile"]
     search_fields = ["name", "name_pinyin", "name_initials", "id_number"]
     list_select_related = ["branch"]
-    readonly_fields = ["township", "last_contact_on"]
+    # Branch, standing and status change through transfers, development steps and status changes,
+    # which keep their records; the admin only corrects the facts.
+    readonly_fields = [
+        "township",
+        "branch",
+        "standing",
+        "status",
+        "status_changed_on",
+        "status_note",
+        "last_contact_on",
+    ]
     inlines = [DevelopmentStepInline, TransferInline, ContactLogInline, ArchiveEntryInline]
 
     def has_delete_permission(self, request, obj=None):

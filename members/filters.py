@@ -75,7 +75,15 @@ class MemberFilterSet(ScopedFilterSet):
         if not value:
             return queryset
         if ID_DIGITS.match(value):
-            return queryset.filter(id_number__endswith=value.upper())
+            # The last few digits find a person; a whole number only for those who see it in full,
+            # so that nobody can complete a masked number by trying the hidden digits.
+            value = value.upper()
+            if 4 <= len(value) <= 6:
+                return queryset.filter(id_number__endswith=value)
+            user = getattr(self.request, "user", None)
+            if len(value) == 18 and user is not None and not user.is_read_only:
+                return queryset.filter(id_number=value)
+            return queryset.none()
         if LATIN.match(value):
             value = value.lower()
             return queryset.filter(Q(name_pinyin__contains=value) | Q(name_initials__startswith=value))

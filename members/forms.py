@@ -174,7 +174,9 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [Status.DECEASED, Status.LEFT_PARTY, Status.ACTIVE]
+        choices = [Status.DECEASED, Status.LEFT_PARTY]
+        if member.status != Status.TRANSFERRED_OUT:  # he comes back by a transfer in
+            choices.append(Status.ACTIVE)
         self.fields["status"].choices = [(s, Status(s).label) for s in choices if s != member.status]
         self.fields["on"].initial = timezone.localdate()
 

@@ -116,6 +116,8 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
     scope_paths = MEMBER_PATHS
+    # Shown masked wherever a record's values are listed, its change log included.
+    masked_fields = {"id_number": idnumbers.mask, "phone": lambda value: mask_phone(value)}
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "stroke_key"])
 
     class Meta:
@@ -247,13 +249,13 @@ class Member(models.Model):
                             status=Status.ACTIVE,
                         )
                         .exclude(pk=self.pk)
-                        .select_related("branch")
-                        .first()
+                        .exists()
                     )
-                    if duplicate is not None:
+                    if duplicate:
+                        # The holder may be outside the user's scope, so the message does not name him.
                         errors["id_number"] = _(
-                            "An active person with this ID number is already on record: %(name)s, %(branch)s."
-                        ) % {"name": duplicate.name, "branch": duplicate.branch}
+                            "An active person of the township with this ID number is already on record."
+                        )
         if self.village_id and self.branch_id and self.village.office_id != self.branch.office_id:
             errors["village"] = _("The village is not under the office of the party organisation.")
         if self.admitted_on and self.full_member_on and self.full_member_on < self.admitted_on:

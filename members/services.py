@@ -237,6 +237,8 @@ def transfer_in(
     member = Member.objects.select_for_update().get(pk=member.pk)
     if not external_organisation.strip():
         raise ValidationError({"external_organisation": _("Say which organisation he comes from.")})
+    if not member.branch.is_active:
+        raise ValidationError(_("His organisation has been dissolved; transfer him first."))
     if not member.is_active:
         member.status = Status.ACTIVE
         member.status_changed_on = on
@@ -259,6 +261,10 @@ def transfer_in(
 def change_status(member: Member, status: str, on: datetime.date, note: str = "") -> Member:
     """Deceased, left the party, or back to active: the record is kept, with the date and a note."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    if status == Status.ACTIVE and member.status == Status.TRANSFERRED_OUT:
+        raise ValidationError({"status": _("A member who was transferred out comes back by a transfer in.")})
+    if status == Status.ACTIVE and not member.branch.is_active:
+        raise ValidationError({"status": _("His organisation has been dissolved; transfer him first.")})
     if status == member.status:
         raise ValidationError(
             {"status": _("The status is already %(status)s.") % {"status": member.get_status_display()}}

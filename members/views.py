@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -157,7 +157,11 @@ class MemberActionMixin:
         self.member = get_object_or_404(queryset, pk=kwargs["pk"])
         if not can_change(request.user, self.member):
             raise PermissionDenied
+        self.check_member()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_member(self) -> None:
+        """Refuse (Http404) an action that does not apply to this member."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -263,6 +267,10 @@ class StatusUpdateView(MemberFormView):
 class ContactCreateView(MemberFormView):
     form_class = ContactForm
     title = gettext_lazy("Record a contact")
+
+    def check_member(self) -> None:
+        if not self.member.is_mobile:
+            raise Http404  # the contact log is kept for mobile members only
 
     def perform(self, data):
         services.add_contact(self.member, **data)

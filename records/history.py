@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 def _display(field: models.Field, value) -> str:
     if value in (None, ""):
         return "—"
+    masker = getattr(field.model, "masked_fields", {}).get(field.name)
+    if masker is not None:  # ID and phone numbers stay masked in the history too
+        return masker(str(value))
     if field.is_relation and field.related_model is not None:
         related = field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related else str(value)

@@ -435,3 +435,21 @@ def test_completeness_counts_a_complete_archive(party, world):
     assert (result.total, result.complete) == (3, 1)
     assert [person.name for person, _gaps in result.incomplete] == ["王五", "李四"]
     assert result.percent == 33
+
+
+def test_it_refuses_a_kind_that_cannot_lead_while_organisations_are_under_it(world, party):
+    party.general.kind = BranchKind.VILLAGE
+    party.general.village = world.village
+    with pytest.raises(ValidationError) as error:
+        party.general.full_clean()
+    assert "kind" in error.value.message_dict
+
+
+def test_it_refuses_a_parent_under_the_organisation_itself(world, party):
+    lower = Branch.objects.create(
+        office=world.office, parent=party.general, kind=BranchKind.COMMUNITY_GENERAL, name="下级总支"
+    )
+    party.general.parent = lower
+    with pytest.raises(ValidationError) as error:
+        party.general.full_clean()
+    assert "parent" in error.value.message_dict

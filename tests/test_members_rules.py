@@ -93,7 +93,7 @@ def test_it_rejects_duplicate_id_number(world, party):
     response = add_member(world, party, id_number=party.sibling_member.id_number.lower())
     assert response.status_code == 200
     assert response.context["form"].errors["id_number"] == [
-        "An active person with this ID number is already on record: 李四, 李楼村党支部."
+        "An active person of the township with this ID number is already on record."
     ]
     assert Member.objects.filter(id_number=party.sibling_member.id_number).count() == 1
 

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +114,8 @@ def test_member_update_access(world, party):
     "name", ["development_create", "transfer_create", "status_update", "contact_create", "entry_create"]
 )
 def test_member_actions_access(world, party, name):
+    party.member.is_mobile = True  # the contact log is kept for mobile members
+    party.member.save()
     url = reverse(f"members:{name}", args=[party.member.pk])
     check_access(world, url, CHANGE_MEMBER)
     # An empty form: in scope it comes back with its errors; nothing is written by anyone.
@@ -609,3 +612,49 @@ def test_the_transfer_form_offers_transfer_in_only_to_a_record_without_transfers
     transfer_within(party.member, party.sibling_branch, party.member.birth_date.replace(year=2024))
     party.member.refresh_from_db()
     assert [k for k, _l in TransferForm(member=party.member).fields["kind"].choices] == ["within", "out"]
+
+
+def test_it_keeps_no_contact_log_for_a_member_who_is_not_mobile(world, party):
+    url = reverse("members:contact_create", args=[party.member.pk])
+    response = login(world, "village").post(url, {"on": today().isoformat(), "means": "phone"})
+    assert response.status_code == 404
+    assert not ContactLog.objects.exists()
+
+
+def test_the_id_search_takes_the_last_digits_or_a_whole_number_only_from_editors(world, party):
+    number = party.member.id_number
+    for role, query, found in [
+        ("township", number[-4:], True),
+        ("township", number, True),
+        ("county", number[-6:], True),
+        ("county", number, False),  # a read-only user cannot confirm guesses at the masked digits
+        ("county", number[-10:], False),
+    ]:
+        page = login(world, role).get("/members/", {"q": query})
+        assert (party.member in page.context["table"].data.data) is found, (role, query)
+
+
+def test_the_duplicate_message_does_not_name_a_person_outside_the_scope(world, party):
+    response = login(world, "office").post(
+        "/members/add/",
+        {
+            "branch": party.branch.pk,
+            "name": "重复",
+            "id_number": party.other_member.id_number,
+            "ethnicity": "汉族",
+        },
+    )
+    assert response.status_code == 200
+    assert "孙五" not in response.content.decode()
+
+
+def test_a_transferred_out_member_comes_back_only_by_a_transfer_in(world, party):
+    from members.services import change_status, transfer_out
+
+    transfer_out(party.member, today(), "外县某村党支部")
+    party.member.refresh_from_db()
+    with pytest.raises(ValidationError):
+        change_status(party.member, Status.ACTIVE, today())
+    url = reverse("members:status_update", args=[party.member.pk])
+    form = login(world, "office").get(url).context["form"]
+    assert Status.ACTIVE not in [value for value, _label in form.fields["status"].choices]
