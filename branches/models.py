@@ -145,6 +145,10 @@ class Branch(models.Model):
                     errors["parent"] = _("The parent cannot be an organisation under this one.")
                     break
                 ancestor = ancestor.parent
+        if self.kind == BranchKind.VILLAGE and self.village_id and self.dissolved_on is None:
+            others = Branch.objects.filter(kind=BranchKind.VILLAGE, village_id=self.village_id).active()
+            if others.exclude(pk=self.pk).exists():
+                errors["village"] = _("This village already has a party branch.")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date is before the founding date.")
         if self.name and self.office_id:

@@ -222,6 +222,7 @@ def transfer_out(
     )
     member.status = Status.TRANSFERRED_OUT
     member.status_changed_on = on
+    end_roles(member, on)
     member.status_note = _("Transferred to %(organisation)s") % {
         "organisation": external_organisation.strip()
     }
@@ -272,6 +273,8 @@ def change_status(member: Member, status: str, on: datetime.date, note: str = ""
     member.status = status
     member.status_changed_on = on
     member.status_note = note
+    if status != Status.ACTIVE:
+        end_roles(member, on)
     if status == Status.ACTIVE:
         member.full_clean(exclude=["branch", "village", "township"])  # the ID must be free again
     member.save()
@@ -293,3 +296,15 @@ def refresh_last_contact(member: Member) -> None:
 
 def add_archive_entry(member: Member, user, **fields) -> ArchiveEntry:
     return ArchiveEntry.objects.create(member=member, recorded_by=user, **fields)
+
+
+def end_roles(member: Member, on: datetime.date) -> None:
+    """Someone who leaves the township's books holds no post and is no reserve cadre from that day."""
+    from branches.choices import ReserveStatus
+
+    for post in member.posts.filter(ended_on__isnull=True):
+        post.ended_on = max(on, post.started_on)
+        post.save()
+    for role in member.reserve_roles.filter(status=ReserveStatus.TRAINING):
+        role.status = ReserveStatus.WITHDRAWN
+        role.save()

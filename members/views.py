@@ -20,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from accounts.choices import Role
 from accounts.scope import can_change
 from branches.models import Post, ReserveCadre
-from communities.models import Community
+from communities.models import TOWNSHIP_AND_OFFICE, Community
 from members import services
 from members.choices import CATEGORY_FIELDS, EntryKind, Standing, Status
 from members.completeness import DEFAULT_REQUIRED_KINDS, member_gaps, required_kinds, rollup
@@ -106,6 +106,7 @@ class MemberDetailView(ScopedDetailView):
         ]
         context["entry_count"] = len(entries)
         context["year"] = today.year
+        context["can_transfer"] = context["can_change"] and may_act(user, TOWNSHIP_AND_OFFICE)
         context["gaps"] = member_gaps(Member.objects.for_user(user).filter(pk=member.pk), today.year).get(
             member.pk
         )
@@ -149,13 +150,20 @@ class MemberUpdateView(MemberFormMixin, ScopedUpdateView):
 # --- Actions on one member -----------------------------------------------------------------------------
 
 
+def may_act(user, roles: frozenset | None) -> bool:
+    return roles is None or user.is_superuser or user.role in roles
+
+
 class MemberActionMixin:
     """Loads the member of the URL: outside the user's scope 404, read-only 403."""
+
+    # Who may take this action, besides being able to change the member (None: all who can).
+    roles: frozenset | None = None
 
     def dispatch(self, request, *args, **kwargs):
         queryset = Member.objects.for_user(request.user, "view").select_related("branch__office", "township")
         self.member = get_object_or_404(queryset, pk=kwargs["pk"])
-        if not can_change(request.user, self.member):
+        if not can_change(request.user, self.member) or not may_act(request.user, self.roles):
             raise PermissionDenied
         self.check_member()
         return super().dispatch(request, *args, **kwargs)
@@ -220,6 +228,8 @@ class DevelopmentCreateView(MemberFormView):
 class TransferCreateView(MemberFormView):
     form_class = TransferForm
     title = gettext_lazy("Transfer the organisational relation")
+    # Transfers and status changes are the general branch's business, not a village branch's.
+    roles = TOWNSHIP_AND_OFFICE
     template_name = "members/transfer_form.html"
 
     def perform(self, data):
@@ -251,6 +261,7 @@ class StatusUpdateView(MemberFormView):
 
     form_class = StatusForm
     title = gettext_lazy("Change the status")
+    roles = TOWNSHIP_AND_OFFICE
     template_name = "members/status_form.html"
 
     def get_initial(self):

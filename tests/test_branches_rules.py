@@ -453,3 +453,12 @@ def test_it_refuses_a_parent_under_the_organisation_itself(world, party):
     with pytest.raises(ValidationError) as error:
         party.general.full_clean()
     assert "parent" in error.value.message_dict
+
+
+def test_it_refuses_a_second_branch_for_one_village(world, party):
+    second = Branch(
+        office=world.office, village=world.village, kind=BranchKind.VILLAGE, name="张庄村第二党支部"
+    )
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    assert "village" in error.value.message_dict

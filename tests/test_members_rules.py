@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from branches.models import add_years
 from members import services
-from members.choices import DevelopmentStage, Standing
+from members.choices import DevelopmentStage, Standing, Status
 from members.models import DevelopmentStep, Member
 from tests.conftest import make_member
 
@@ -219,3 +219,20 @@ def test_a_step_cannot_be_dated_in_the_future(world, party):
     member = make_member(party.branch, "王七", standing=Standing.NONE)
     response = record(world, member, DevelopmentStage.APPLIED, today() + datetime.timedelta(days=1))
     assert response.context["form"].errors["on"] == ["The date is in the future."]
+
+
+def test_leaving_the_books_ends_posts_and_reserve_roles(world, party):
+    from branches.choices import PostKind, ReserveStatus
+    from branches.models import Post, ReserveCadre
+    from members.services import change_status
+
+    day = datetime.date(2025, 3, 1)
+    post = Post.objects.create(
+        branch=party.branch, kind=PostKind.SECRETARY, person=party.member, started_on=day
+    )
+    role = ReserveCadre.objects.create(branch=party.branch, person=party.member, since=day)
+    change_status(party.member, Status.DECEASED, datetime.date(2025, 9, 1))
+    post.refresh_from_db()
+    role.refresh_from_db()
+    assert post.ended_on == datetime.date(2025, 9, 1)
+    assert role.status == ReserveStatus.WITHDRAWN
