@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communities",
     "branches",
     "members",
+    "establishment",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("ZDJ_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

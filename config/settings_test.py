@@ -1,6 +1,8 @@
 """Test settings: the real settings, with faster password hashing and unhashed static files."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
@@ -14,3 +16,6 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Serve static files from the finders (node_modules, static/) without a collectstatic step.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded attachments go to a throw-away directory, not the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zdj-media-"))

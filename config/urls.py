@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("establishment/", include("establishment.urls")),
 ]

@@ -145,6 +145,45 @@ def party(world) -> Party:
     )
 
 
+@dataclass
+class R2Office:
+    """An office before establishment (R2): its office general branch with secretary and deputy, and
+    three village branches with their secretaries. The office has a community, so it may file a request."""
+
+    office: Office
+    general: Branch
+    secretary: Member
+    deputy: Member
+    village_secretaries: list[Member]
+    village_branches: list[Branch]
+    people: list[Member]  # ordinary members of the first village branch, for proposed sub-branches
+
+
+@pytest.fixture
+def r2_office(world) -> R2Office:
+    from branches.choices import PostKind
+    from branches.models import Post
+
+    office, day = world.office, datetime.date(2021, 1, 10)
+    general = Branch.objects.create(office=office, kind=BranchKind.OFFICE_GENERAL, name="东关办事处党总支")
+    secretary = make_member(general, "王建国")
+    deputy = make_member(general, "刘文", gender="female")
+    Post.objects.create(branch=general, kind=PostKind.SECRETARY, person=secretary, started_on=day)
+    Post.objects.create(branch=general, kind=PostKind.DEPUTY_SECRETARY, person=deputy, started_on=day)
+    third = Village.objects.create(office=office, name="王屯村", sort_order=3)
+    branches, secretaries = [], []
+    for village, name in [(world.village, "张建军"), (world.sibling_village, "李红梅"), (third, "王永福")]:
+        branch = Branch.objects.create(
+            office=office, village=village, parent=general, kind=BranchKind.VILLAGE, name=f"{village}党支部"
+        )
+        person = make_member(branch, name)
+        Post.objects.create(branch=branch, kind=PostKind.SECRETARY, person=person, started_on=day)
+        branches.append(branch)
+        secretaries.append(person)
+    people = [make_member(branches[0], name) for name in ("赵大勇", "钱富贵", "孙小梅")]
+    return R2Office(office, general, secretary, deputy, secretaries, branches, people)
+
+
 # --- Browser tests: Debian's Chromium, driven by pytest-playwright -----------------------------------
 
 
