@@ -260,24 +260,38 @@ def _township_staff_of(user, request: EstablishmentRequest) -> bool:
     )
 
 
-def may(user, action: str, request: EstablishmentRequest) -> bool:
-    """Whether `user` may take `action` on `request` now (its state and his role)."""
+def acts_on(user, action: str, request: EstablishmentRequest) -> bool:
+    """Whether taking `action` on `request` is `user`'s part at all, whatever the request's state: the
+    office's secretary edits and submits; the township's staff return, approve and report; the county
+    viewer (or the township's staff on his behalf) consents."""
     if not user.is_authenticated or not user.is_active:
         return False
-    state = request.state
     if action in (RequestAction.EDIT, RequestAction.SUBMIT):
-        own = user.is_superuser or (
+        return user.is_superuser or (
             user.role == Role.OFFICE_SECRETARY and user.office_id == request.office_id
         )
-        return own and state in (RequestState.DRAFT, RequestState.RETURNED)
-    if action in (RequestAction.APPROVE, RequestAction.RETURN):
-        return state == RequestState.SUBMITTED and _township_staff_of(user, request)
-    if action == RequestAction.REPORT:
-        return state == RequestState.APPROVED and _township_staff_of(user, request)
+    if action in (RequestAction.APPROVE, RequestAction.RETURN, RequestAction.REPORT):
+        return _township_staff_of(user, request)
     if action == RequestAction.CONSENT:
         county = user.role == Role.COUNTY_VIEWER and user.county_id == request.office.township.county_id
-        return state == RequestState.REPORTED and (county or _township_staff_of(user, request))
+        return county or _township_staff_of(user, request)
     return False
+
+
+# The state each action starts from (editing and submitting: any state the office may still edit).
+ACTION_STATES = {
+    RequestAction.EDIT: (RequestState.DRAFT, RequestState.RETURNED),
+    RequestAction.SUBMIT: (RequestState.DRAFT, RequestState.RETURNED),
+    RequestAction.RETURN: (RequestState.SUBMITTED,),
+    RequestAction.APPROVE: (RequestState.SUBMITTED,),
+    RequestAction.REPORT: (RequestState.APPROVED,),
+    RequestAction.CONSENT: (RequestState.REPORTED,),
+}
+
+
+def may(user, action: str, request: EstablishmentRequest) -> bool:
+    """Whether `user` may take `action` on `request` now (its state and his role)."""
+    return request.state in ACTION_STATES.get(action, ()) and acts_on(user, action, request)
 
 
 def waiting_for(user, requests):
