@@ -27,9 +27,27 @@ def navigation(request) -> dict:
     items.append(
         (_("Member archives"), "people", reverse("members:member_list"), path.startswith("/members/"))
     )
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        campaign_paths = ("campaigns", "surveys", "opinions", "practices")
+        items.append(
+            (
+                _("Campaign board"),
+                "kanban",
+                reverse("establishment:campaign_list"),
+                any(path.startswith(f"/establishment/{part}") for part in campaign_paths),
+            )
+        )
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        items.append(
+            (
+                _("Establishment requests"),
+                "file-earmark-text",
+                reverse("establishment:request_list"),
+                path.startswith("/establishment/requests"),
+            )
+        )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
-        (_("Establishment requests"), "file-earmark-text"),
         (_("Duty roster"), "calendar-week"),
         (_("Meetings and ledger"), "journal-check"),
         (_("Assessment"), "clipboard-check"),

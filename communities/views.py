@@ -8,6 +8,9 @@ from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilte
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
 from communities.tables import OfficeTable, TownshipTable, VillageTable
+from establishment.board import published_practices
+from establishment.models import EstablishmentRequest
+from establishment.services import waiting_for
 from members.models import Member
 from records.history import change_log
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
@@ -29,7 +32,15 @@ def home(request):
     return render(
         request,
         "communities/home.html",
-        {"counts": counts, "offices": offices[:50], "villages": villages},
+        {
+            "counts": counts,
+            "offices": offices[:50],
+            "villages": villages,
+            "practices": published_practices(user),
+            "waiting_requests": waiting_for(user, EstablishmentRequest.objects.for_user(user))
+            .select_related("office")
+            .order_by("submitted_at", "created_at")[:10],
+        },
     )
 
 

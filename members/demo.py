@@ -1,6 +1,10 @@
-"""The demo township's party organisations and people (青石镇): general branches renamed into community
-general branches (R1), their leadership (R2), the branches under them (R3), about 1,500 people with
-development, transfers, contacts and archive entries (R8), terms and reserve cadres.
+"""The demo township's party organisations and people (青石镇) as they were before this year's campaign:
+each office's general branch and its village branches, their secretaries, about 1,500 people with
+development, transfers, contacts and archive entries (R8), terms and reserve cadres. The community general
+branches (R1, R2) and the branches under them (R3) are the campaign's work: establishment/demo.py takes
+two communities down the establishment path, and the people marked here for those branches (wealth
+experts, mobile members, graduates back home, members living elsewhere, association members, the office
+staff) move into them when they are established.
 
 Everything is deterministic (one seeded random generator) except the dates that must stay fresh, which
 are counted back from today: a probation that started months ago, an overdue contact, a term that ends
@@ -16,9 +20,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from branches.choices import BranchKind, ElectionMethod, OtherBranchKind, PostKind, ReserveStatus
+from branches.choices import BranchKind, ElectionMethod, PostKind, ReserveStatus
 from branches.models import TERM_YEARS, Branch, Post, ReserveCadre, Term, add_years
-from branches.services import rename_branch
 from communities.demo import OFFICE_SECRETARIES, VILLAGE_SECRETARIES
 from communities.models import Township, Village
 from members import idnumbers, services
@@ -35,9 +38,8 @@ from members.models import ArchiveEntry, ContactLog, DevelopmentStep, Member, Re
 
 SEED = 2023
 REGION = "341321"
-RENAMED_ON = datetime.date(2023, 6, 28)
-COMMUNITY_DECISION = "青石党发〔2023〕12号"
 OFFICE_DECISION = "青石党发〔2021〕8号"
+OFFICE_TERM_STARTS = datetime.date(2021, 5, 10)
 FEMALE_NAMES = {"李红梅", "赵玉兰", "张秀英"}
 REQUIRED_KINDS = [EntryKind.MEETING, EntryKind.STUDY, EntryKind.ATTENDANCE, EntryKind.IDEOLOGY]
 # The share of active people whose archive for the year is complete; the rest show gaps.
@@ -79,12 +81,9 @@ EDUCATION_BY_ERA = {
     "middle": [10, 40, 32, 12, 6, 0],
     "young": [2, 14, 28, 28, 24, 4],
 }
-OTHER_BRANCHES = [
-    (OtherBranchKind.MOBILE, "流动党员党支部"),
-    (OtherBranchKind.GRADUATES, "大学生回村党员党支部"),
-    (OtherBranchKind.ELSEWHERE, "在外居住党员党支部"),
-    (OtherBranchKind.ASSOCIATION, "种养殖协会党支部"),
-]
+# The planting and breeding association's members (种养殖协会) are known by their occupation: the other
+# branch a community sets up for them (establishment/demo.py) finds them by it.
+ASSOCIATION_OCCUPATIONS = ["种植协会会员", "养殖协会会员", "农产品经纪人"]
 ENTRY_TEXTS = {
     EntryKind.MEETING: ["参加{m}月主题党日活动", "参加{m}月支部党员大会", "参加支部组织生活会"],
     EntryKind.PUBLIC_AFFAIRS: ["列席村民代表会议，就道路硬化提出建议", "参与村务监督，查看{m}月村务公开"],
@@ -110,7 +109,7 @@ class Demo:
         self.people_by_branch: dict[int, list[Member]] = defaultdict(list)
         self.generals: dict[int, Branch] = {}  # office id → general branch
         self.village_branches: dict[int, list[Branch]] = defaultdict(list)  # office id → village branches
-        self.community_branches: dict[int, dict[str, Branch]] = {}  # office id → role → branch
+        self.community_offices: list[int] = []  # ids of the offices that have set up a rural community
         self.fixed: dict[str, Member] = {}  # post holders and reserve cadres: left alone by transfers
 
     # --- people ---------------------------------------------------------------------------------------
@@ -205,6 +204,7 @@ class Demo:
         offices = list(self.township.offices.select_related("community").order_by("sort_order", "name"))
         self.villages = {o.pk: list(o.villages.order_by("sort_order", "name")) for o in offices}
         for order, office in enumerate(offices):
+            # The community is set up; its party organisation is what the campaign establishes (R1).
             community = getattr(office, "community", None)
             general = self.branch(
                 office,
@@ -212,20 +212,9 @@ class Demo:
                 f"{office.name}党总支",
                 founded_on=datetime.date(2012, 5, 4) + datetime.timedelta(days=31 * order),
             )
-            if community is not None:
-                # R1: the office's general branch becomes the community's; its old name stays on record.
-                rename_branch(
-                    general,
-                    f"{community.name}党总支",
-                    RENAMED_ON,
-                    decision_number=COMMUNITY_DECISION,
-                    reason="成立农村社区，办事处党总支更名为社区党总支",
-                )
-                general.refresh_from_db()
-                general.kind = BranchKind.COMMUNITY_GENERAL
-                general.community = community
-                general.save()
             self.generals[office.pk] = general
+            if community is not None:
+                self.community_offices.append(office.pk)
             for village in self.villages[office.pk]:
                 self.village_branches[office.pk].append(
                     self.branch(
@@ -238,31 +227,15 @@ class Demo:
                         founded_on=datetime.date(1978 + village.sort_order * 2, 7, 1),
                     )
                 )
-            if community is None:
-                continue
-            founded = datetime.date(2023, 6, 30)
-            under = {"parent": general, "community": community, "founded_on": founded}
-            roles = {
-                "office": self.branch(
-                    office, BranchKind.COMMUNITY_OFFICE, f"{community.name}机关党支部", **under
-                ),
-                "volunteers": self.branch(
-                    office, BranchKind.VOLUNTEER_TEAM, f"{community.name}志愿者队伍党支部", **under
-                ),
-            }
-            for other_kind, suffix in OTHER_BRANCHES:
-                roles[other_kind] = self.branch(
-                    office, BranchKind.OTHER, f"{community.name}{suffix}", other_kind=other_kind, **under
-                )
-            self.community_branches[office.pk] = roles
 
     # --- the people of each organisation --------------------------------------------------------------
 
     def build_people(self) -> None:
         rng = self.rng
         for office_index, (office_id, general) in enumerate(self.generals.items()):
-            roles = self.community_branches.get(office_id)
-            staff_branch = roles["office"] if roles else general
+            community = office_id in self.community_offices
+            # The office's staff belong to its general branch until a community office branch exists.
+            staff_branch = general
             secretary_name = (
                 OFFICE_SECRETARIES[office_index] if office_index < len(OFFICE_SECRETARIES) else None
             )
@@ -277,9 +250,9 @@ class Demo:
             self.fixed[f"deputy-{office_id}"] = self.person(
                 staff_branch, born=(1972, 1988), occupation="办事处干部", education=Education.COLLEGE
             )
-            for _ in range(rng.randint(3, 5) if roles else 2):
+            for _ in range(rng.randint(3, 5) if community else 2):
                 self.person(
-                    staff_branch, born=(1970, 1996), occupation="社区工作人员" if roles else "办事处干部"
+                    staff_branch, born=(1970, 1996), occupation="社区工作人员" if community else "办事处干部"
                 )
             for index, branch in enumerate(self.village_branches[office_id]):
                 name = (
@@ -300,47 +273,45 @@ class Demo:
                         branch,
                         standing=Standing.PROBATIONARY if probationary else Standing.FULL,
                         born=(1985, 2001) if probationary else (1938, 2000),
-                        # Offices without a mobile-members branch keep their mobile members at home.
-                        is_mobile=roles is None and rng.random() < 0.06,
+                        # A community's mobile members are made below, for its mobile-members branch.
+                        is_mobile=not community and rng.random() < 0.06,
                     )
-            if roles:
-                self.build_community_people(roles)
+            if community:
+                self.build_community_people(office_id)
 
-    def build_community_people(self, roles: dict[str, Branch]) -> None:
+    def build_community_people(self, office_id: int) -> None:
+        """The people a community's branches (R3) are for, still in their village branches: the campaign
+        moves them when it establishes the branches."""
         rng = self.rng
+
+        def home() -> Branch:
+            return rng.choice(self.village_branches[office_id])
+
         for _ in range(rng.randint(5, 7)):
+            wealth = rng.random() < 0.6
             self.person(
-                roles["volunteers"],
+                home(),
                 born=(1965, 1990),
-                is_wealth_expert=rng.random() < 0.6,
-                is_enterprise_head=rng.random() < 0.5,
+                is_wealth_expert=wealth,
+                is_enterprise_head=not wealth or rng.random() < 0.5,
                 occupation=rng.choice(
                     ["种植大户", "养殖大户", "农资经营", "建材厂负责人", "农机合作社理事长"]
                 ),
             )
         for _ in range(rng.randint(10, 14)):
-            self.person(
-                roles[OtherBranchKind.MOBILE], born=(1972, 1998), is_mobile=True, occupation="外出务工"
-            )
+            self.person(home(), born=(1972, 1998), is_mobile=True, occupation="外出务工")
         for _ in range(rng.randint(6, 9)):
             self.person(
-                roles[OtherBranchKind.GRADUATES],
+                home(),
                 born=(1994, 2002),
                 is_returned_graduate=True,
                 education=rng.choice([Education.COLLEGE, Education.BACHELOR, Education.BACHELOR]),
                 occupation=rng.choice(["电商创业", "农技推广", "待业", "村级后备干部"]),
             )
         for _ in range(rng.randint(6, 9)):
-            self.person(
-                roles[OtherBranchKind.ELSEWHERE], born=(1940, 1975), lives_elsewhere=True, occupation="退休"
-            )
+            self.person(home(), born=(1940, 1975), lives_elsewhere=True, occupation="退休")
         for _ in range(rng.randint(8, 12)):
-            self.person(
-                roles[OtherBranchKind.ASSOCIATION],
-                born=(1960, 1990),
-                is_wealth_expert=rng.random() < 0.3,
-                occupation=rng.choice(["种植", "养殖", "农产品经纪"]),
-            )
+            self.person(home(), born=(1960, 1990), occupation=rng.choice(ASSOCIATION_OCCUPATIONS))
 
     def save_people(self) -> None:
         bulk_create_with_history(self.people, Member, batch_size=500)
@@ -386,16 +357,17 @@ class Demo:
             ],
         }
         stages = ["applicant", "activist", "object", "probationary", "applicant", "activist", "object"]
-        for number, roles in enumerate(self.community_branches.values()):
-            volunteers = roles["volunteers"]
+        # Developed in their village branches until a volunteer-team branch takes them over.
+        for number, office_id in enumerate(self.community_offices):
             chosen = stages + (["full"] if number % 2 == 0 else ["extended"])
             for stage in chosen:
+                wealth = self.rng.random() < 0.6
                 person = self.person(
-                    volunteers,
+                    self.rng.choice(self.village_branches[office_id]),
                     standing=Standing.NONE,
                     born=(1978, 1998),
-                    is_wealth_expert=self.rng.random() < 0.6,
-                    is_enterprise_head=self.rng.random() < 0.5,
+                    is_wealth_expert=wealth,
+                    is_enterprise_head=not wealth or self.rng.random() < 0.5,
                     occupation=self.rng.choice(["种植大户", "电商", "小型加工厂负责人", "物流配送点负责人"]),
                 )
                 person.save()  # one at a time: the service reads and writes each person
@@ -415,13 +387,12 @@ class Demo:
     # --- leadership (R2), terms and reserve cadres (R8) -----------------------------------------------
 
     def build_posts(self) -> None:
+        """The office general branches' secretaries and deputies and the village secretaries; a community
+        general branch's leadership (R2) comes from its establishment (establishment/demo.py)."""
         posts = []
         for office_id, general in self.generals.items():
-            community = office_id in self.community_branches
-            started = RENAMED_ON if community else datetime.date(2021, 5, 10)
-            decision = COMMUNITY_DECISION if community else OFFICE_DECISION
 
-            def post(branch, kind, person, started=started, decision=decision):
+            def post(branch, kind, person, started=OFFICE_TERM_STARTS, decision=OFFICE_DECISION):
                 posts.append(
                     Post(branch=branch, kind=kind, person=person, started_on=started,
                          decision_number=decision, decision_date=started)
@@ -429,18 +400,9 @@ class Demo:
 
             post(general, PostKind.SECRETARY, self.fixed[f"secretary-{office_id}"])
             post(general, PostKind.DEPUTY_SECRETARY, self.fixed[f"deputy-{office_id}"])
-            village_secretaries = [
-                self.fixed[f"village-secretary-{b.pk}"] for b in self.village_branches[office_id]
-            ]
-            for branch, person in zip(self.village_branches[office_id], village_secretaries, strict=True):
+            for branch in self.village_branches[office_id]:
+                person = self.fixed[f"village-secretary-{branch.pk}"]
                 post(branch, PostKind.SECRETARY, person, started=self.current_term_start(branch), decision="")
-            if community:
-                # R2: one village secretary democratically elected deputy, the others committee members.
-                elected = village_secretaries[1]
-                post(general, PostKind.ELECTED_DEPUTY, elected)
-                for person in village_secretaries:
-                    if person is not elected:
-                        post(general, PostKind.COMMITTEE_MEMBER, person)
         bulk_create_with_history(posts, Post)
 
     def term_starts(self, first: datetime.date) -> list[datetime.date]:
@@ -462,16 +424,12 @@ class Demo:
     def build_terms(self) -> None:
         terms = []
         for office_id, general in self.generals.items():
-            community = office_id in self.community_branches
-            first = RENAMED_ON if community else datetime.date(2021, 5, 10)
-            for number, start in enumerate(self.term_starts(first), start=1):
+            for number, start in enumerate(self.term_starts(OFFICE_TERM_STARTS), start=1):
                 terms.append(self.term(general, number, start, ElectionMethod.COMPETITIVE))
             for branch in self.village_branches[office_id]:
                 starts = self.term_starts(self.village_term_first(branch))
                 for number, start in enumerate(starts, start=11):
                     terms.append(self.term(branch, number, start, ElectionMethod.COMPETITIVE))
-            for branch in self.community_branches.get(office_id, {}).values():
-                terms.append(self.term(branch, 1, branch.founded_on, ElectionMethod.DEMOCRATIC))
         bulk_create_with_history(terms, Term)
 
     def term(self, branch: Branch, number: int, start: datetime.date, method: str) -> Term:
@@ -489,7 +447,7 @@ class Demo:
 
     def build_reserve_cadres(self) -> None:
         cadres = []
-        for office_id in self.community_branches:
+        for office_id in self.community_offices:
             young = [
                 p
                 for b in self.village_branches[office_id]
@@ -521,7 +479,7 @@ class Demo:
             for office_id in self.generals
             for b in self.village_branches[office_id]
             for p in self.people_by_branch[b.pk]
-            if p.pk not in fixed and p.standing == Standing.FULL
+            if p.pk not in fixed and p.standing == Standing.FULL and not self.bound_for_a_branch(p)
         ]
         rng.shuffle(candidates)
         for person in candidates[:6]:
@@ -537,16 +495,16 @@ class Demo:
         for person in elderly:
             services.change_status(person, Status.DECEASED, self.past_day(500, 20), note="病故")
         rest = [p for p in candidates[6:] if p not in elderly]
-        moving = [p for p in rest if p.branch.community_id][:3]
+        # Offices without a community: the campaign moves nobody there, so these moves stay in order.
+        moving = [p for p in rest if p.branch.office_id not in self.community_offices][:2]
         for person in moving:
-            roles = self.community_branches[person.branch.office_id]
             services.transfer_within(
                 person,
-                roles[OtherBranchKind.MOBILE],
+                self.generals[person.branch.office_id],
                 self.past_day(300, 30),
-                note="外出务工，转入流动党员党支部",
+                note="到办事处工作，组织关系转入办事处党总支",
             )
-            Member.objects.filter(pk=person.pk).update(is_mobile=True)
+            Member.objects.filter(pk=person.pk).update(occupation="办事处干部")
         for person in [p for p in rest if p not in moving][:2]:
             services.transfer_in(
                 person,
@@ -555,6 +513,19 @@ class Demo:
                 letter_number=f"阜组转〔{self.today.year - 1}〕{rng.randint(10, 99)}号",
                 note="返乡创业，组织关系转回",
             )
+
+    @staticmethod
+    def bound_for_a_branch(person: Member) -> bool:
+        """Whether a community's branches (R3) are meant for him: the campaign moves him, so nothing else
+        happens to him here."""
+        return (
+            person.is_wealth_expert
+            or person.is_enterprise_head
+            or person.is_mobile
+            or person.is_returned_graduate
+            or person.lives_elsewhere
+            or person.occupation in ASSOCIATION_OCCUPATIONS
+        )
 
     def past_day(self, most: int, least: int) -> datetime.date:
         return self.today - datetime.timedelta(days=self.rng.randint(least, most))

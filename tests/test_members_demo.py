@@ -46,8 +46,9 @@ def check_every_kind_of_organisation_is_there(demo):
     assert set(Branch.objects.exclude(other_kind="").values_list("other_kind", flat=True)) == set(
         OtherBranchKind.values
     )
-    assert Branch.objects.filter(kind=BranchKind.COMMUNITY_GENERAL).count() == 5
-    assert Branch.objects.filter(kind=BranchKind.OFFICE_GENERAL).count() == 2
+    # Two communities are established by the campaign (establishment/demo.py); three are on their way.
+    assert Branch.objects.filter(kind=BranchKind.COMMUNITY_GENERAL).count() == 2
+    assert Branch.objects.filter(kind=BranchKind.OFFICE_GENERAL).count() == 5
     assert Branch.objects.filter(kind=BranchKind.VILLAGE).count() == 50
     for branch in Branch.objects.filter(kind=BranchKind.VILLAGE).select_related("parent", "village"):
         assert branch.parent.is_general and branch.village.office_id == branch.office_id
@@ -55,14 +56,16 @@ def check_every_kind_of_organisation_is_there(demo):
         assert branch.parent.kind == BranchKind.COMMUNITY_GENERAL
 
 
-def check_community_general_branches_were_renamed_with_their_former_names_kept(demo):
-    general = Branch.objects.get(name="东关社区党总支")
-    assert general.community.name == "东关社区"
-    [former] = general.former_names.all()
-    assert former.name == "东关办事处党总支"
-    assert str(former.used_until) == "2023-06-28"
-    assert former.decision_number == "青石党发〔2023〕12号"
-    assert BranchName.objects.count() == 5
+def check_general_branches_keep_their_names_until_established(demo):
+    for office in demo.offices.all():
+        general = Branch.objects.get(office=office, parent__isnull=True)
+        if general.kind == BranchKind.OFFICE_GENERAL:
+            assert general.name == f"{office.name}党总支" and not general.former_names.exists()
+        else:
+            [former] = general.former_names.all()
+            assert former.name == f"{office.name}党总支"
+            assert general.name == f"{office.community.name}党总支"
+    assert BranchName.objects.count() == 2
 
 
 def check_people_are_plausible(demo):
@@ -109,21 +112,24 @@ def check_posts_follow_r2_and_the_demo_accounts(demo):
         general = Branch.objects.get(
             office=office, kind__in=[BranchKind.OFFICE_GENERAL, BranchKind.COMMUNITY_GENERAL]
         )
-        assert general.posts.get(kind=PostKind.SECRETARY).person.name == name
-        assert general.posts.filter(kind=PostKind.DEPUTY_SECRETARY).count() == 1
+        current = general.posts.filter(ended_on__isnull=True)
+        assert current.get(kind=PostKind.SECRETARY).person.name == name
+        assert current.filter(kind=PostKind.DEPUTY_SECRETARY).count() == 1
+        if hasattr(office, "community"):
+            assert ReserveCadre.objects.filter(branch=general).exists()
     for number, name in enumerate(VILLAGE_SECRETARIES, start=1):
         village = User.objects.get(username=f"village{number}").village
         assert Branch.objects.get(village=village).posts.get(kind=PostKind.SECRETARY).person.name == name
     for general in Branch.objects.filter(kind=BranchKind.COMMUNITY_GENERAL):
+        # R2, as the establishment filled the posts.
         villages = general.children.filter(kind=BranchKind.VILLAGE)
         secretaries = {p.person_id for p in Post.objects.filter(branch__in=villages, kind=PostKind.SECRETARY)}
         [elected] = general.posts.filter(kind=PostKind.ELECTED_DEPUTY)
         committee = set(general.posts.filter(kind=PostKind.COMMITTEE_MEMBER).values_list("person", flat=True))
         assert elected.person_id in secretaries
         assert committee == secretaries - {elected.person_id}
-        assert elected.decision_number == "青石党发〔2023〕12号"
+        assert elected.decision_number.startswith("青石党发〔")
         assert not any(post.holder_has_left() for post in general.posts.all())
-        assert ReserveCadre.objects.filter(branch=general).exists()
     assert Branch.objects.filter(kind=BranchKind.VILLAGE, posts__kind=PostKind.SECRETARY).count() == 50
 
 
@@ -150,7 +156,7 @@ def check_transfers_deaths_contacts_and_archive_gaps(demo):
 def test_the_demo_is_shaped_like_the_guidance(demo):
     """One load, many checks: building the demo takes seconds, so the checks share it."""
     check_every_kind_of_organisation_is_there(demo)
-    check_community_general_branches_were_renamed_with_their_former_names_kept(demo)
+    check_general_branches_keep_their_names_until_established(demo)
     check_people_are_plausible(demo)
     check_every_development_stage_is_there_and_keeps_the_rules(demo)
     check_posts_follow_r2_and_the_demo_accounts(demo)
@@ -159,6 +165,7 @@ def test_the_demo_is_shaped_like_the_guidance(demo):
 
 
 def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
+    from establishment.demo import reset as reset_campaign
     from members.demo import reset
 
     before = counts()
@@ -170,6 +177,7 @@ def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
 
     # PROTECT links everywhere: the reset deletes in an order they allow.
     township = Township.objects.get(name="青石镇")
+    reset_campaign(township)  # its requests name people, so it goes first (as load_demo --reset does)
     reset(township)
     assert not Member.objects.filter(township=township).exists()
     assert not Branch.objects.filter(office__township=township).exists()
