@@ -122,12 +122,22 @@ class CampaignAdmin(ScopedAdmin):
     list_display = ["township", "year", "survey_starts", "implementation_starts", "assessment_ends"]
     list_filter = ["year"]
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # the board and its evidence hang on it
+
 
 @admin.register(SurveySnapshot)
 class SurveySnapshotAdmin(ScopedAdmin):
     list_display = ["office", "taken_on", "taken_by"]
     list_filter = [scoped_filter("office")]
     readonly_fields = ["counts"]
+
+    # A snapshot is what the office reported at a date: taken on its page, never added or removed here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OpinionInline(ScopedTabularInline):

@@ -252,7 +252,7 @@ def request_cells(
     if request is not None:
         url = _url("establishment:request_detail", request.pk)
         if request.state not in EDITABLE_STATES and request.submitted_at:
-            filed = timezone.localdate(request.submitted_at)
+            filed = timezone.localdate(request.first_submitted_at or request.submitted_at)
         approved, reported, consented = request.approved_on, request.reported_on, request.consented_on
     dates = {"request": filed, "approved": approved, "reported": reported, "consented": consented}
     cells = {}

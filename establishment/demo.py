@@ -314,8 +314,10 @@ class CampaignDemo:
         request.refresh_from_db()
 
     def submit(self, request: EstablishmentRequest, on: datetime.date) -> None:
+        first = request.first_submitted_at is None
         services.submit(request, self.secretaries[request.office_id])
-        self.stamp(request, on, 10, submitted_at=self.moment(on, 10))
+        moment = self.moment(on, 10)
+        self.stamp(request, on, 10, submitted_at=moment, **({"first_submitted_at": moment} if first else {}))
 
     def return_(self, request: EstablishmentRequest, on: datetime.date, opinion: str) -> None:
         services.return_request(request, self.township_user, opinion)

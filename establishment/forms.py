@@ -130,6 +130,10 @@ class RequestForm(ScopedModelForm):
             ).filter(request=request)
         else:
             self.initial.setdefault("fill_by_r2", True)
+            # Once the community general branch exists, a new request is for sub-branches only.
+            general = services.office_general_branch(office)
+            if general is not None and general.kind == BranchKind.COMMUNITY_GENERAL:
+                self.initial["establish_general"] = False
         if not self.fields["remove_attachments"].queryset.exists():
             del self.fields["remove_attachments"]
 

@@ -82,6 +82,8 @@ class EstablishmentRequest(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    # A returned request is submitted again; the board judges the office by its first submission.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True, editable=False)
     # The town party committee's approval.
     meeting_date = models.DateField(_("committee meeting date"), null=True, blank=True, editable=False)
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True, editable=False)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -350,6 +351,7 @@ def submit(request: EstablishmentRequest, user) -> EstablishmentRequest:
         request.state,
         RequestState.SUBMITTED,
         submitted_at=timezone.now(),
+        first_submitted_at=Coalesce("first_submitted_at", Value(timezone.now())),
     )
 
 
@@ -447,6 +449,9 @@ def _establish(request: EstablishmentRequest, on: datetime.date) -> None:
                 decision_number=request.decision_number,
                 decision_date=request.approved_on,
             )
+        for term in general.terms.filter(started_on__lte=on, ends_on__gt=on):
+            term.ends_on = on  # the office general branch's term ends with it
+            term.save()
         number = (general.terms.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         Term.objects.create(
             branch=general,

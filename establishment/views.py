@@ -199,7 +199,10 @@ class RequestEditView(TemplateView):
         else:
             # Only what the form edits: the state and the township's fields are the services' to write.
             request.save(update_fields=[name for name in form.Meta.fields])
-        if fill:
+        if not request.establish_general:
+            # Posts are the community general branch's leadership: a request for sub-branches only has none.
+            request.posts.all().delete()
+        elif fill:
             services.fill_posts_by_r2(request, form.cleaned_data.get("elected_deputy"))
         else:
             forms["posts"].instance = request
