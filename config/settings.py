@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "branches",
     "members",
     "establishment",
+    "duty_roster",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,5 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("establishment/", include("establishment.urls")),
+    path("duty/", include("duty_roster.urls")),
 ]

@@ -184,6 +184,22 @@ def r2_office(world) -> R2Office:
     return R2Office(office, general, secretary, deputy, secretaries, branches, people)
 
 
+@pytest.fixture
+def duty_post(r2_office):
+    """The r2_office's duty post with its three village secretaries in rotation order, from 2026-01-01."""
+    from duty_roster.models import DutyPost
+    from duty_roster.services import sync_members
+
+    post = DutyPost.objects.create(
+        office=r2_office.office,
+        name="东关社区书记值班岗",
+        place="东关社区服务中心",
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    sync_members(post)
+    return post
+
+
 # --- Browser tests: Debian's Chromium, driven by pytest-playwright -----------------------------------
 
 
