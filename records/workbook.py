@@ -7,6 +7,7 @@ escaped so that Excel, WPS and LibreOffice never read it as a formula.
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -56,7 +57,8 @@ def add_sheet(
     date: datetime.date | None = None,
 ) -> None:
     """Append a formatted sheet: title row, unit and date row, header row, data rows."""
-    sheet = workbook.create_sheet(title=title[:31])
+    # A sheet name may not hold : \ / ? * [ ] (Excel refuses the file); the title row keeps them.
+    sheet = workbook.create_sheet(title=re.sub(r"[:\\/?*\[\]]", " ", title)[:31])
     ncols = max(len(headers), 1)
     last = get_column_letter(ncols)
     sheet.append([title])
