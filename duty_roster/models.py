@@ -2,6 +2,7 @@
 entries, the generated rota, leave, swaps and sign-ins."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,6 +120,10 @@ def parse_weekdays(text: str) -> list[int]:
     return days
 
 
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class DutyMember(models.Model):
     """A secretary on the post, in rotation order. Members leave by `active`, never by deletion."""
 
@@ -128,6 +133,10 @@ class DutyMember(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("rotation order"))
     active = models.BooleanField(_("active"), default=True)
+    # The secret in his calendar feed's address (/duty/ical/<token>.ics): whoever has it reads his duties.
+    feed_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
 
     objects = ScopedManager()
     scope_paths = _via_post()
