@@ -46,9 +46,15 @@ def navigation(request) -> dict:
                 path.startswith("/establishment/requests"),
             )
         )
+    duty_pages = path.startswith("/duty/") and not path.startswith(("/duty/today/", "/duty/me/"))
+    items.append((_("Duty roster"), "calendar-week", reverse("duty_roster:post_list"), duty_pages))
+    items.append((_("Today's duty"), "sun", reverse("duty_roster:today"), path.startswith("/duty/today/")))
+    if user.role == Role.VILLAGE_SECRETARY:
+        items.append(
+            (_("My duty"), "person-check", reverse("duty_roster:upcoming"), path.startswith("/duty/me/"))
+        )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
-        (_("Duty roster"), "calendar-week"),
         (_("Meetings and ledger"), "journal-check"),
         (_("Assessment"), "clipboard-check"),
         (_("Reports"), "file-earmark-spreadsheet"),

@@ -5,7 +5,7 @@ counts that phase 1 freezes, and publishing good practices. Every rule here is a
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -17,6 +17,7 @@ from accounts.scope import can_create
 from branches.choices import BranchKind
 from branches.models import Branch
 from communities.models import Office
+from duty_roster.models import DutyPost
 from establishment.choices import EDITABLE_STATES, CellState, RequestState
 from establishment.models import (
     Campaign,
@@ -124,10 +125,15 @@ def archives_rule() -> str:
     ) % {"green": ARCHIVES_GREEN, "amber": ARCHIVES_AMBER}
 
 
-def rotation_cell(office: Office, campaign: Campaign, today: datetime.date) -> Cell:
-    """Whether the office has started the village-secretary duty rotation (R6, R7). The duty roster
-    comes with a later issue; until then the cell says so."""
-    return Cell(CellState.NOT_APPLICABLE, note=_("not available yet"))
+def rotation_cell(
+    post: DutyPost | None, first_day: datetime.date | None, deadline: datetime.date, today: datetime.date
+) -> Cell:
+    """Whether the office has started the village-secretary duty rotation (R6, R7): done on the first
+    duty day of its post's rota (one still to come has not started it); every office runs it, with a
+    community or without (R7)."""
+    on = first_day if first_day is not None and first_day <= today else None
+    url = _url("duty_roster:post_detail", post.pk) if post is not None else ""
+    return Cell(cell_for(on, deadline, today), on, url)
 
 
 @dataclass(frozen=True)
@@ -326,6 +332,13 @@ def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
                 generals[branch.office_id] = branch
         else:
             branches.setdefault(branch.office_id, []).append(branch)
+    # The rotation has started on its post's first duty day (R6); today's counts, later ones do not.
+    duty_posts = {
+        post.office_id: post
+        for post in DutyPost.objects.for_user(user)
+        .filter(office__in=ids)
+        .annotate(first_day=Min("days__day", filter=Q(days__day__lte=today)))
+    }
     members = Member.objects.for_user(user).filter(branch__office__in=ids)
     archives = {row.unit.pk: row.percent for row in rollup(members, by="branch__office", year=campaign.year)}
     may_survey = can_create(user, SurveySnapshot)
@@ -364,7 +377,10 @@ def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
             else:
                 state = cell_for(None, deadlines["branches"], today)
             cells["branches"] = Cell(state, on, url)
-        cells["rotation"] = rotation_cell(office, campaign, today)
+        post = duty_posts.get(office.pk)
+        cells["rotation"] = rotation_cell(
+            post, getattr(post, "first_day", None), deadlines["rotation"], today
+        )
         percent = archives.get(office.pk)
         cells["archives"] = Cell(
             archives_cell_state(percent),

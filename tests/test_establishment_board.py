@@ -99,10 +99,11 @@ def test_archive_completeness_is_green_from_90_and_amber_from_60(percent, expect
     assert board.archives_cell_state(percent) == expected
 
 
-def test_the_duty_rotation_is_not_available_yet(world, campaign):
-    cell = board.rotation_cell(world.office, campaign, JULY[1])
-    assert cell.state == NA
-    assert cell.note == "not available yet"
+def test_the_duty_rotation_is_done_on_its_first_duty_day(world, campaign):
+    # More cases, on the whole board, in test_establishment_board_rotation.py.
+    assert board.rotation_cell(None, None, JUNE[30], JULY[1]).state == MISSING
+    assert board.rotation_cell(None, JULY[3], JUNE[30], JULY[10]).state == LATE
+    assert board.rotation_cell(None, JULY[3], JUNE[30], JULY[1]).state == MISSING  # still to come
 
 
 def test_a_cell_reads_in_the_workbook_as_state_and_date():
@@ -146,7 +147,7 @@ def test_the_board_colours_on_time_late_missing_and_not_yet_due_items(world, pro
         "reported": LATE,  # 3 July
         "consented": DUE,  # due by 31 July
         "branches": MISSING,  # no community office or volunteer-team branch by 30 June
-        "rotation": NA,
+        "rotation": MISSING,  # no duty post by 30 June
         "archives": MISSING,  # nobody's archive is complete
     }
     row = cells(grid, world.office)
@@ -158,7 +159,7 @@ def test_the_board_colours_on_time_late_missing_and_not_yet_due_items(world, pro
     assert row["archives"].url.startswith(reverse("members:completeness"))
     request = EstablishmentRequest.objects.get()
     assert row["request"].url == reverse("establishment:request_detail", args=[request.pk])
-    assert grid.summary == {"done": 3, "late": 2, "missing": 4, "due": 1, "na": 8}
+    assert grid.summary == {"done": 3, "late": 2, "missing": 6, "due": 1, "na": 6}
 
 
 def test_before_the_deadlines_nothing_is_overdue(world, progress, campaign):
@@ -177,9 +178,9 @@ def test_an_office_without_a_community_runs_the_rotation_only(world, progress, c
         "reported",
         "consented",
         "branches",
-        "rotation",
         "archives",  # no members on record
     }
+    assert row["rotation"].state == MISSING  # R7: it runs the rotation too
     assert row["survey"].state == MISSING
     assert row["survey"].url == reverse("establishment:survey_create") + f"?office={world.other_office.pk}"
     assert row["opinions"].state == MISSING

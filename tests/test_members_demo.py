@@ -165,6 +165,7 @@ def test_the_demo_is_shaped_like_the_guidance(demo):
 
 
 def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
+    from duty_roster.demo import reset as reset_duty
     from establishment.demo import reset as reset_campaign
     from members.demo import reset
 
@@ -177,7 +178,8 @@ def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
 
     # PROTECT links everywhere: the reset deletes in an order they allow.
     township = Township.objects.get(name="青石镇")
-    reset_campaign(township)  # its requests name people, so it goes first (as load_demo --reset does)
+    reset_duty(township)  # the duty posts and the requests name people: they go first (as in load_demo)
+    reset_campaign(township)
     reset(township)
     assert not Member.objects.filter(township=township).exists()
     assert not Branch.objects.filter(office__township=township).exists()

@@ -7,9 +7,19 @@ from communities.models import Township
 
 # Each app that has demo data adds its builder here, in dependency order. The first builds the township
 # and returns it; the others take it (and stdout) and add to it.
-BUILDERS = ["communities.demo.build", "members.demo.build", "establishment.demo.build"]
+BUILDERS = [
+    "communities.demo.build",
+    "members.demo.build",
+    "establishment.demo.build",
+    "duty_roster.demo.build",
+]
 # Run in reverse order; all but the first take the demo township and remove what their builder added.
-RESETTERS = ["communities.demo.reset", "members.demo.reset", "establishment.demo.reset"]
+RESETTERS = [
+    "communities.demo.reset",
+    "members.demo.reset",
+    "establishment.demo.reset",
+    "duty_roster.demo.reset",
+]
 
 
 class Command(BaseCommand):
