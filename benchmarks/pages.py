@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from branches.models import Branch  # noqa: E402
+from duty_roster.models import DutyPost  # noqa: E402
+from establishment.models import Campaign, EstablishmentRequest  # noqa: E402
 from members.models import Member  # noqa: E402
 
 
@@ -52,6 +54,12 @@ def main() -> None:
         "branch list": "/branches/",
         "branch archive (community)": f"/branches/{general.pk}/",
         "completeness": "/members/completeness/",
+        "establishment requests": "/establishment/requests/",
+        "a request": EstablishmentRequest.objects.first().get_absolute_url(),
+        "campaign board": Campaign.objects.first().get_absolute_url(),
+        "duty month calendar": DutyPost.objects.first().get_absolute_url(),
+        "duty statistics": f"/duty/posts/{DutyPost.objects.first().pk}/stats/",
+        "today's duty board": "/duty/today/",
     }
     print(f"{Member.objects.count()} people, {Branch.objects.count()} organisations")
     print(f"{'page':32} {'median ms':>10} {'worst ms':>10} {'queries':>8}")
