@@ -6,7 +6,7 @@ Swaps and covers are allowed on published months: they are recorded changes, not
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,6 +47,8 @@ class LeaveOutcome:
     regenerated: list[DutyMonth]  # months made again without him on his leave days
     locked: list[DutyMonth]  # published months the leave touches: changed only by swaps or reassignment
     failed: list[str]  # why a month could not be made again (e.g. the holidays of a year are unknown)
+    # his coming rotation days in the leave that stay his in unpublished months (set by hand or swapped)
+    still_on_duty: list[datetime.date] = field(default_factory=list)
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[tuple[int, int]]:
@@ -104,7 +106,20 @@ def record_leave(
                 regenerated.append(generate_month(post, rota.year, rota.month, today=today))
         except ValidationError as error:
             failed.extend(error.messages)
-    return LeaveOutcome(leave, regenerated, locked, failed)
+    locked_months = {(rota.year, rota.month) for rota in locked}
+    still_on_duty = [
+        day
+        for day in DutyDay.objects.filter(
+            post=post,
+            person=person,
+            kind=DayKind.ROTATION,
+            day__range=(max(starts_on, today), ends_on),
+        )
+        .order_by("day")
+        .values_list("day", flat=True)
+        if (day.year, day.month) not in locked_months
+    ]
+    return LeaveOutcome(leave, regenerated, locked, failed, still_on_duty)
 
 
 # --- Swaps, covers and reassignments --------------------------------------------------------------------
@@ -122,6 +137,18 @@ def _check_day_is_open(day: DutyDay, today: datetime.date, field: str = "day") -
 def _check_on_post(post: DutyPost, person, field: str) -> None:
     if person is None or not DutyMember.objects.filter(post=post, person=person, active=True).exists():
         raise ValidationError({field: _("%(person)s is not on this duty post.") % {"person": person}})
+
+
+def _check_not_on_leave(post: DutyPost, person, day: datetime.date, field: str) -> None:
+    """Nobody is put on duty on a day of his leave (a swap, a cover or a reassignment)."""
+    if person is not None and on_leave(post, person, day):
+        raise ValidationError(
+            {field: _("%(person)s is on leave on %(day)s.") % {"person": person, "day": f"{day:%Y-%m-%d}"}}
+        )
+
+
+def on_leave(post: DutyPost, person, day: datetime.date) -> bool:
+    return Leave.objects.filter(post=post, person=person, starts_on__lte=day, ends_on__gte=day).exists()
 
 
 def _pending(day: DutyDay):
@@ -159,6 +186,9 @@ def request_change(
     _check_on_post(day.post, to_person, "other_day" if kind == ChangeKind.SWAP else "to_person")
     if to_person.pk == from_person.pk:
         raise ValidationError({"to_person": _("Ask another member of the post.")})
+    _check_not_on_leave(day.post, to_person, day.day, "other_day" if kind == ChangeKind.SWAP else "to_person")
+    if other_day is not None:
+        _check_not_on_leave(day.post, from_person, other_day.day, "other_day")
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason.")})
     if _pending(day).exists() or (other_day and _pending(other_day).exists()):
@@ -215,6 +245,9 @@ def accept_change(change: DutyChange, today: datetime.date | None = None) -> Dut
         raise ValidationError(
             _("%(day)s is no longer %(person)s's day.") % {"day": day.day, "person": change.from_person}
         )
+    _check_not_on_leave(change.post, change.to_person, day.day, "day")
+    if change.other_day_id:
+        _check_not_on_leave(change.post, change.from_person, days[change.other_day_id].day, "other_day")
     note = _change_note(change)
     day.person_id, day.manual, day.note = change.to_person_id, True, note
     day.save()
@@ -244,6 +277,7 @@ def reassign_day(
     day = DutyDay.objects.select_for_update(of=("self",)).select_related("post", "person").get(pk=day.pk)
     _check_day_is_open(day, today)
     _check_on_post(day.post, to_person, "to_person")
+    _check_not_on_leave(day.post, to_person, day.day, "to_person")
     if day.person_id == to_person.pk:
         raise ValidationError(
             {"to_person": _("%(person)s is already on duty that day.") % {"person": to_person}}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Office
 from duty_roster.choices import DayKind
-from duty_roster.models import WEEKDAYS, CalendarEntry, DutyDay, DutyPost, parse_weekdays
+from duty_roster.models import WEEKDAYS, CalendarEntry, DutyDay, DutyPost, Leave, parse_weekdays
 from members.models import Member
 from records.forms import ScopedModelForm
 
@@ -113,6 +113,22 @@ class DutyDayForm(ScopedModelForm):
         data = super().clean()
         if data.get("kind") == DayKind.ROTATION and not data.get("person"):
             self.add_error("person", _("Choose who is on duty."))
+        person = data.get("person")
+        if (
+            data.get("kind") == DayKind.ROTATION
+            and person is not None
+            and Leave.objects.filter(
+                post=self.instance.post_id,
+                person=person,
+                starts_on__lte=self.instance.day,
+                ends_on__gte=self.instance.day,
+            ).exists()
+        ):
+            self.add_error(
+                "person",
+                _("%(person)s is on leave on %(day)s.")
+                % {"person": person, "day": f"{self.instance.day:%Y-%m-%d}"},
+            )
         if data.get("kind") == DayKind.CONCENTRATED:
             data["person"] = None
         return data

@@ -4,11 +4,12 @@ keeping the post's members in step with the village branch secretaries."""
 import calendar as month_calendar
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,38 @@ def generate_month(post: DutyPost, year: int, month: int, today: datetime.date |
     rota.generated_at = timezone.now()
     rota.save()
     return rota
+
+
+@dataclass
+class Generated:
+    rota: DutyMonth
+    followed: list[DutyMonth] = field(default_factory=list)  # later months made again after it
+    locked: list[DutyMonth] = field(default_factory=list)  # later months published, left as they are
+    failed: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def generate_and_follow(
+    post: DutyPost, year: int, month: int, today: datetime.date | None = None
+) -> Generated:
+    """Generate the month, then make the later generated, unpublished months again: the rotation carries
+    across months, so a month generated out of order or changed must not leave the next ones stale."""
+    result = Generated(generate_month(post, year, month, today=today))
+    later = (
+        DutyMonth.objects.filter(post=post, generated_at__isnull=False)
+        .filter(Q(year__gt=year) | Q(year=year, month__gt=month))
+        .order_by("year", "month")
+    )
+    for rota in later:
+        if rota.is_published:
+            result.locked.append(rota)
+            continue
+        try:
+            with transaction.atomic():
+                result.followed.append(generate_month(post, rota.year, rota.month, today=today))
+        except ValidationError as error:
+            result.failed.extend(error.messages)
+    return result
 
 
 @transaction.atomic

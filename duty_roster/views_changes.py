@@ -139,6 +139,18 @@ class LeaveCreateView(FormView):
                 )
                 % {"months": month_list(outcome.locked)},
             )
+        if outcome.still_on_duty:
+            messages.warning(
+                self.request,
+                _(
+                    "%(person)s is still on duty on %(days)s (set by hand or taken over): give these days "
+                    "to others by a reassignment."
+                )
+                % {
+                    "person": person,
+                    "days": "、".join(f"{day:%Y-%m-%d}" for day in outcome.still_on_duty),
+                },
+            )
         for problem in outcome.failed:
             messages.warning(self.request, problem)
         return redirect("duty_roster:leave_list", post_pk=self.post_obj.pk)

@@ -200,12 +200,13 @@ def month_view(post: DutyPost, user, year: int, month: int) -> MonthView:
     while day <= grid_end:
         if day.weekday() == 0:
             weeks.append([])
+        in_month = start <= day <= end
         try:
             facts = info(day)
         except CalendarUnknown as error:
             facts = None
-            calendar_error = calendar_error or error.messages[0]
-        in_month = start <= day <= end
+            if in_month:  # the grid's days of the next year do not stop this month
+                calendar_error = calendar_error or error.messages[0]
         weeks[-1].append(
             DayCell(
                 day,
@@ -461,7 +462,7 @@ class MonthGenerateView(PostActionView):
         existing = DutyMonth.objects.filter(post=self.post_obj, year=year, month=month).first()
         regenerating = existing is not None and existing.generated_at is not None
         try:
-            services.generate_month(self.post_obj, year, month)
+            generated = services.generate_and_follow(self.post_obj, year, month)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(detail_url(self.post_obj, year, month))
@@ -474,6 +475,23 @@ class MonthGenerateView(PostActionView):
         else:
             message = _("The rota of %(month)s is generated: %(days)s duty days.")
         messages.success(request, message % {"month": f"{year}-{month:02d}", "days": days})
+        if generated.followed:
+            messages.info(
+                request,
+                _("The later months %(months)s were made again so that the rotation follows on.")
+                % {"months": "、".join(f"{r.year}-{r.month:02d}" for r in generated.followed)},
+            )
+        if generated.locked:
+            messages.warning(
+                request,
+                _(
+                    "%(months)s is published and locked, so it was not made again; its rotation may not "
+                    "follow on from this month."
+                )
+                % {"months": "、".join(f"{r.year}-{r.month:02d}" for r in generated.locked)},
+            )
+        for problem in generated.failed:
+            messages.warning(request, problem)
         return redirect(detail_url(self.post_obj, year, month))
 
 
