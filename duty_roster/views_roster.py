@@ -554,6 +554,12 @@ class DayUpdateView(ScopedUpdateView):
                     % {"month": f"{day.day:%Y-%m}"},
                 )
                 return redirect(detail_url(day.post, day.day.year, day.day.month))
+            if day.day < timezone.localdate():
+                # A past day is what happened: its sign-ins and scores hang on it.
+                messages.error(
+                    request, _("%(day)s is past: it cannot be changed.") % {"day": f"{day.day:%Y-%m-%d}"}
+                )
+                return redirect(detail_url(day.post, day.day.year, day.day.month))
         return super().dispatch(request, *args, **kwargs)
 
     def get_success_message(self) -> str:

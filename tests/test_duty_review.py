@@ -155,3 +155,24 @@ def test_december_is_not_reported_as_a_year_without_holidays(world, duty_post):
     url = reverse("duty_roster:post_detail", args=[duty_post.pk])
     assert client.get(url, {"month": "2026-12"}).context["month"].calendar_error == ""
     assert "2027" in client.get(url, {"month": "2027-01"}).context["month"].calendar_error
+
+
+def test_a_past_day_cannot_be_set_by_hand(world, duty_post):
+    import datetime
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from duty_roster.choices import DayKind
+    from duty_roster.models import DutyDay
+
+    past = DutyDay.objects.create(
+        post=duty_post, day=timezone.localdate() - datetime.timedelta(days=3), kind=DayKind.ROTATION
+    )
+    client = Client()
+    client.force_login(world.users["office"])
+    response = client.post(reverse("duty_roster:day_update", args=[past.pk]), {"note": "改"})
+    assert response.status_code == 302
+    past.refresh_from_db()
+    assert not past.manual and past.note == ""
