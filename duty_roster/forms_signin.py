@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duty_roster import services
 from members.forms import DateInput
 from members.models import Member
 from records.forms import label_blank_choices
@@ -46,14 +47,5 @@ class ManualSignInForm(forms.Form):
 
 
 def parse_month(text: str | None, today: datetime.date) -> tuple[int, int] | None:
-    """`2026-10` → (2026, 10); None when it is no month (empty means this month)."""
-    if not text:
-        return today.year, today.month
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        datetime.date(year, month, 1)
-    except ValueError:
-        return None
-    if not 2000 <= year <= 2100:
-        return None
-    return year, month
+    """`2026-10` → (2026, 10); None when it is no month; empty means this month."""
+    return (today.year, today.month) if not text else services.parse_month(text)

@@ -3,6 +3,7 @@ keeping the post's members in step with the village branch secretaries."""
 
 import calendar as month_calendar
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +32,20 @@ def township_calendar(township_id: int) -> Callable[[datetime.date], DayInfo]:
         return day_info(day, overrides)
 
     return info
+
+
+MONTH_PARAM = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_month(text: str | None) -> tuple[int, int] | None:
+    """`2026-11` → (2026, 11); None when the text is no month between 2000 and 2100."""
+    match = MONTH_PARAM.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return None
+    return year, month
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:

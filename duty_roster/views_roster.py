@@ -3,9 +3,7 @@ and days set by hand, the printable and .xlsx rota, and the township's holidays.
 duty_roster.services; these views collect the input, show the services' messages and stay in scope."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 import chinese_calendar
 from django.contrib import messages
@@ -31,7 +29,7 @@ from duty_roster.models import WEEKDAYS, CalendarEntry, DutyDay, DutyMember, Dut
 from duty_roster.tables import CalendarEntryTable, DutyPostTable
 from members.models import Member
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from records.workbook import XLSX_CONTENT_TYPE, build_workbook
+from records.workbook import build_workbook, xlsx_response
 
 WEEKDAY_SHORT = [
     pgettext_lazy("weekday", "Mon"),
@@ -42,7 +40,6 @@ WEEKDAY_SHORT = [
     pgettext_lazy("weekday", "Sat"),
     pgettext_lazy("weekday", "Sun"),
 ]
-MONTH_PARAM = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 # --- The month: what each day is and who is on duty -------------------------------------------------
@@ -250,16 +247,6 @@ def month_view(post: DutyPost, user, year: int, month: int) -> MonthView:
     )
 
 
-def parse_month(text: str | None) -> tuple[int, int] | None:
-    match = MONTH_PARAM.match((text or "").strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        return None
-    return year, month
-
-
 def checked_month(year: int, month: int) -> tuple[int, int]:
     """A year and month from the URL, or 404."""
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
@@ -342,7 +329,7 @@ class PostDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         requested = self.request.GET.get("month")
-        chosen = parse_month(requested)
+        chosen = services.parse_month(requested)
         if requested and chosen is None:
             context["month_error"] = _("“%(value)s” is not a month: give it as 2026-11.") % {
                 "value": requested
@@ -371,7 +358,7 @@ class PostActionView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def back(self) -> HttpResponse:
-        month = parse_month(self.request.POST.get("month"))
+        month = services.parse_month(self.request.POST.get("month"))
         url = self.post_obj.get_absolute_url()
         if month:
             url = detail_url(self.post_obj, *month)
@@ -641,10 +628,7 @@ class MonthExportView(DetailView):
                 }
             ]
         )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        filename = f"{view.title}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return xlsx_response(content, view.title, dated=False)
 
 
 # --- The township's holidays ------------------------------------------------------------------------

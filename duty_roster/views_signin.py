@@ -2,7 +2,6 @@
 (考核奖惩) and each secretary's own record. The rules are in duty_roster.signin; these views stay thin."""
 
 import datetime
-from urllib.parse import quote
 
 import segno
 from django.contrib import messages
@@ -22,7 +21,7 @@ from duty_roster.forms_signin import ManualSignInForm, parse_month
 from duty_roster.models import DutyDay, DutyMember, DutyPost, SignIn
 from duty_roster.services import month_bounds
 from members.forms import add_errors
-from records.workbook import XLSX_CONTENT_TYPE, build_workbook
+from records.workbook import build_workbook, xlsx_response
 
 QR_DAYS_AHEAD = 6  # a printed code can be made up to a week ahead
 
@@ -317,10 +316,7 @@ def stats_workbook(post: DutyPost, title: str, members, details, year: int, mont
             },
         ]
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{title}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, title, dated=False)
 
 
 # --- A secretary's own record ----------------------------------------------------------------------

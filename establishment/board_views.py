@@ -36,10 +36,9 @@ from establishment.board_tables import (
 )
 from establishment.choices import CellState
 from establishment.models import Campaign, GoodPractice, Opinion, OpinionSession, SurveySnapshot
-from members.views import xlsx_response
 from records.tables import export_rows
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from records.workbook import build_workbook
+from records.workbook import build_workbook, xlsx_response
 
 
 class SectionListView(ScopedListView):

@@ -26,7 +26,6 @@ from communities.models import Village
 from members import idnumbers
 from members.choices import CATEGORY_FIELDS, Education, Gender, Standing
 from members.models import Member, years_between
-from members.views import xlsx_response
 from records.imports import (
     Boolean,
     Choice,
@@ -39,6 +38,7 @@ from records.imports import (
     Name,
     compact_key,
 )
+from records.workbook import xlsx_response
 
 SESSION_KEY = "members_import"
 PREVIEW_ROWS = 200

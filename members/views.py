@@ -4,8 +4,6 @@ Every queryset comes through `for_user`: a member outside the user's scope is a 
 read but not change is a 403 on every action URL. Actions that touch several rows call members.services.
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,14 +37,7 @@ from members.forms import (
 from members.models import ArchiveEntry, ContactLog, DevelopmentStep, Member, RequiredArchiveKind, Transfer
 from members.tables import MemberExportTable, MemberTable
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
-from records.workbook import XLSX_CONTENT_TYPE, build_workbook
-
-
-def xlsx_response(content: bytes, title: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+from records.workbook import build_workbook, xlsx_response
 
 
 class MemberListView(ScopedListView):

@@ -6,14 +6,12 @@ may read but not change is a 403 on its edit URL.
 """
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -22,7 +20,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from accounts.scope import Action, can_change, can_create
 from records.history import change_log
 from records.tables import export_rows
-from records.workbook import XLSX_CONTENT_TYPE, build_workbook
+from records.workbook import build_workbook, xlsx_response
 
 
 class ScopedQuerysetMixin:
@@ -68,10 +66,7 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
         content = build_workbook(
             [{"title": title, "headers": headers, "rows": rows, "unit": str(unit or "")}]
         )
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return xlsx_response(content, title)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -21,6 +21,19 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def xlsx_response(content: bytes, title: str, dated: bool = True):
+    """The download of a workbook, named after its title (and today's date), Chinese names intact."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx" if dated else f"{title}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def escape_text(value: str) -> str:
     """Make user text inert: a leading = + - @, tab or CR would start a formula (CSV/formula injection)."""
     if value and value.startswith(FORMULA_TRIGGERS):
