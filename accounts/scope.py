@@ -25,6 +25,21 @@ class ScopePaths:
     # Roles that may change what they can view. County viewers only ever read.
     change_roles: frozenset[str] = field(default=EDITING_ROLES)
 
+    def through(self, relation: str, change_roles: frozenset[str] | None = None) -> "ScopePaths":
+        """The paths of a record that belongs to a scoped record through `relation` (e.g. a branch's
+        posts: `Branch.scope_paths.through("branch")`); its own change roles if given."""
+
+        def prefixed(path: str | None) -> str | None:
+            return None if path is None else (relation if path == "pk" else f"{relation}__{path}")
+
+        return ScopePaths(
+            county=prefixed(self.county),
+            township=prefixed(self.township),
+            office=prefixed(self.office),
+            village=prefixed(self.village),
+            change_roles=self.change_roles if change_roles is None else change_roles,
+        )
+
 
 class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: Action = "view") -> "ScopedQuerySet":

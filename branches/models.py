@@ -30,15 +30,13 @@ TERM_WARNING_DAYS = 92
 TERM_YEARS = 5
 
 
-def _via(prefix: str) -> ScopePaths:
-    """Scope paths for a record that belongs to a branch through `prefix` (e.g. "branch__")."""
-    return ScopePaths(
-        county=f"{prefix}office__township__county",
-        township=f"{prefix}office__township",
-        office=f"{prefix}office",
-        village=f"{prefix}village",
-        change_roles=TOWNSHIP_AND_OFFICE,
-    )
+BRANCH_PATHS = ScopePaths(
+    county="office__township__county",
+    township="office__township",
+    office="office",
+    village="village",
+    change_roles=TOWNSHIP_AND_OFFICE,
+)
 
 
 class BranchQuerySet(ScopedQuerySet):
@@ -84,7 +82,7 @@ class Branch(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = BranchQuerySet.as_manager()
-    scope_paths = _via("")
+    scope_paths = BRANCH_PATHS
     history = HistoricalRecords()
 
     class Meta:
@@ -187,7 +185,7 @@ class BranchName(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via("branch__")
+    scope_paths = BRANCH_PATHS.through("branch")
     history = HistoricalRecords()
 
     class Meta:
@@ -213,7 +211,7 @@ class Post(models.Model):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via("branch__")
+    scope_paths = BRANCH_PATHS.through("branch")
     history = HistoricalRecords()
 
     class Meta:
@@ -302,7 +300,7 @@ class Term(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via("branch__")
+    scope_paths = BRANCH_PATHS.through("branch")
     history = HistoricalRecords()
 
     class Meta:
@@ -362,7 +360,7 @@ class ReserveCadre(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = _via("branch__")
+    scope_paths = BRANCH_PATHS.through("branch")
     history = HistoricalRecords()
 
     class Meta:

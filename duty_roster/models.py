@@ -25,16 +25,6 @@ POST_PATHS = ScopePaths(
 )
 
 
-def _via_post(change_roles=TOWNSHIP_AND_OFFICE) -> ScopePaths:
-    return ScopePaths(
-        county="post__office__township__county",
-        township="post__office__township",
-        office="post__office",
-        village="post__office__villages",
-        change_roles=change_roles,
-    )
-
-
 WEEKDAYS = [
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -139,7 +129,7 @@ class DutyMember(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = _via_post()
+    scope_paths = POST_PATHS.through("post")
     history = HistoricalRecords()
 
     class Meta:
@@ -195,7 +185,7 @@ class DutyMonth(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = _via_post()
+    scope_paths = POST_PATHS.through("post")
     history = HistoricalRecords()
 
     class Meta:
@@ -230,7 +220,7 @@ class DutyDay(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_post()
+    scope_paths = POST_PATHS.through("post")
     history = HistoricalRecords()
 
     class Meta:
@@ -253,7 +243,7 @@ class Leave(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
 
     objects = ScopedManager()
-    scope_paths = _via_post(EDITING_ROLES)
+    scope_paths = POST_PATHS.through("post", change_roles=EDITING_ROLES)
     history = HistoricalRecords()
 
     class Meta:
@@ -296,7 +286,7 @@ class DutyChange(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_post(EDITING_ROLES)
+    scope_paths = POST_PATHS.through("post", change_roles=EDITING_ROLES)
     history = HistoricalRecords()
 
     class Meta:
@@ -322,7 +312,7 @@ class SignIn(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
 
     objects = ScopedManager()
-    scope_paths = _via_post(EDITING_ROLES)
+    scope_paths = POST_PATHS.through("post", change_roles=EDITING_ROLES)
     history = HistoricalRecords()
 
     class Meta:

@@ -37,15 +37,6 @@ REQUEST_PATHS = ScopePaths(
 )
 
 
-def _via_request(change_roles=REQUEST_PATHS.change_roles) -> ScopePaths:
-    return ScopePaths(
-        county="request__office__township__county",
-        township="request__office__township",
-        office="request__office",
-        change_roles=change_roles,
-    )
-
-
 class EstablishmentRequest(models.Model):
     """An office's written request (书面请示) to set up its community general branch and/or sub-branches."""
 
@@ -124,7 +115,7 @@ class ProposedPost(models.Model):
     person = models.ForeignKey("members.Member", models.PROTECT, related_name="+", verbose_name=_("person"))
 
     objects = ScopedManager()
-    scope_paths = _via_request()
+    scope_paths = REQUEST_PATHS.through("request")
 
     class Meta:
         verbose_name = _("proposed post")
@@ -150,7 +141,7 @@ class ProposedBranch(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = _via_request()
+    scope_paths = REQUEST_PATHS.through("request")
 
     class Meta:
         verbose_name = _("proposed branch")
@@ -185,7 +176,7 @@ class RequestAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = ScopedManager()
-    scope_paths = _via_request()
+    scope_paths = REQUEST_PATHS.through("request")
 
     class Meta:
         verbose_name = _("attachment")
@@ -212,7 +203,7 @@ class RequestEvent(models.Model):
     opinion = models.TextField(_("opinion"), blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_request(frozenset())
+    scope_paths = REQUEST_PATHS.through("request", change_roles=frozenset())
 
     class Meta:
         verbose_name = _("request event")

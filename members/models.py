@@ -42,16 +42,6 @@ MEMBER_PATHS = ScopePaths(
 )
 
 
-def _via_member(change_roles=EDITING_ROLES) -> ScopePaths:
-    return ScopePaths(
-        county="member__township__county",
-        township="member__township",
-        office="member__branch__office",
-        village="member__branch__village",
-        change_roles=change_roles,
-    )
-
-
 class MemberQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
@@ -279,7 +269,7 @@ class DevelopmentStep(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_member(frozenset({Role.TOWNSHIP_STAFF, Role.OFFICE_SECRETARY, Role.VILLAGE_SECRETARY}))
+    scope_paths = MEMBER_PATHS.through("member")
     history = HistoricalRecords()
 
     class Meta:
@@ -313,7 +303,7 @@ class Transfer(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_member()
+    scope_paths = MEMBER_PATHS.through("member")
     history = HistoricalRecords()
 
     class Meta:
@@ -343,7 +333,7 @@ class ContactLog(models.Model):
     content = models.TextField(_("what was discussed"), blank=True)
 
     objects = ScopedManager()
-    scope_paths = _via_member()
+    scope_paths = MEMBER_PATHS.through("member")
     history = HistoricalRecords()
 
     class Meta:
@@ -369,7 +359,7 @@ class ArchiveEntry(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = _via_member()
+    scope_paths = MEMBER_PATHS.through("member")
     history = HistoricalRecords()
 
     class Meta:

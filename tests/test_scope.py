@@ -93,3 +93,21 @@ def test_secretaries_see_the_accounts_of_their_office_or_village(world):
     }
     assert {u.username for u in User.objects.for_user(world.users["village"])} == {"village"}
     assert not User.objects.for_user(world.users["office"], "change").exists()
+
+
+def test_scope_paths_through_a_relation_prefix_every_path_and_keep_or_replace_the_change_roles():
+    from accounts.choices import Role
+    from accounts.scope import ScopePaths
+
+    parent = ScopePaths(county="township__county", township="township", office="pk", village=None)
+    child = parent.through("office")
+    assert (child.county, child.township, child.office, child.village) == (
+        "office__township__county",
+        "office__township",
+        "office",
+        None,
+    )
+    assert child.change_roles == parent.change_roles
+    assert parent.through("office", change_roles=frozenset({Role.TOWNSHIP_STAFF})).change_roles == {
+        Role.TOWNSHIP_STAFF
+    }
