@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "members",
     "establishment",
     "duty_roster",
+    "meetings",
+    "ledger",
 ]
 
 MIDDLEWARE = [

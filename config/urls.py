@@ -24,4 +24,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("establishment/", include("establishment.urls")),
     path("duty/", include("duty_roster.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("ledger/", include("ledger.urls")),
 ]

@@ -323,3 +323,44 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DutyLogEntry(models.Model):
+    """One visitor or matter handled on a duty day (值班日志): who came, what for, what was done.
+
+    Keyed by the post and the date rather than the rota row, so regenerating a month never touches it."""
+
+    post = models.ForeignKey(
+        DutyPost, models.CASCADE, related_name="log_entries", verbose_name=_("duty post")
+    )
+    on = models.DateField(_("date"))
+    visitor = models.CharField(_("visitor"), max_length=60)
+    purpose = models.CharField(_("came for"), max_length=300)
+    handling = models.CharField(_("what was done"), max_length=300, blank=True)
+    needs_follow_up = models.BooleanField(_("needs follow-up"), default=False)
+    ledger_item = models.OneToOneField(
+        "ledger.LedgerItem",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duty_log_entry",
+        verbose_name=_("ledger item"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_paths = POST_PATHS.through("post", change_roles=EDITING_ROLES)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duty log entry")
+        verbose_name_plural = _("duty log entries")
+        ordering = ["post", "-on", "pk"]
+        indexes = [models.Index(fields=["post", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.visitor}"

@@ -357,6 +357,17 @@ class ArchiveEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # Entries written from a meeting's attendance or democratic review: kept in step with the meeting
+    # (meetings.services.sync_archive) and not edited by hand.
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="archive_entries",
+        verbose_name=_("meeting"),
+    )
 
     objects = ScopedManager()
     scope_paths = MEMBER_PATHS.through("member")

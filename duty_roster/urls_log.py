@@ -1,0 +1,3 @@
+"""The duty log (值班日志)."""
+
+urlpatterns = []

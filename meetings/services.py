@@ -1,0 +1,156 @@
+"""What recording a meeting does: who is expected, attendance written to the member archive (R8) and
+kept in step with every correction, and the yearly democratic review with its one-third warning."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from branches.models import Branch, Post
+from meetings.choices import ATTENDED, AttendanceStatus, MeetingKind, ReviewGrade
+from meetings.models import Attendance, Meeting, ReviewResult
+from members.choices import EntryKind, Standing, Status
+from members.models import ArchiveEntry, Member
+
+# Kinds whose attendees are the organisation's leadership, not all its members.
+LEADERSHIP_KINDS = frozenset({MeetingKind.COMMITTEE, MeetingKind.COMMUNITY_MEETING})
+
+
+def expected_attendees(branch: Branch, kind: str, on) -> list[Member]:
+    """Who a meeting of `kind` on `on` is for, to prefill its attendance: the leadership in post for a
+    committee (and, for the community meeting, the leadership of the organisations under it too); the
+    active party members of the organisation and those under it for every other kind."""
+    ids = branch.subtree_ids()
+    if kind in LEADERSHIP_KINDS:
+        branches = ids if kind == MeetingKind.COMMUNITY_MEETING else {branch.pk}
+        people = (
+            Post.objects.filter(branch__in=branches, started_on__lte=on)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+            .values_list("person_id", flat=True)
+        )
+        queryset = Member.objects.filter(pk__in=list(people), status=Status.ACTIVE)
+    else:
+        queryset = Member.objects.filter(
+            branch__in=ids, status=Status.ACTIVE, standing__in=[Standing.PROBATIONARY, Standing.FULL]
+        )
+    return list(queryset.order_by("stroke_key", "pk"))
+
+
+def archive_entries_for(meeting: Meeting) -> list[ArchiveEntry]:
+    """The archive entries a meeting writes: attendance (考勤) for everyone on its list, participation
+    (参会) for those who came, and the democratic review grade. Archives are kept in Chinese, whatever
+    language the recording user reads."""
+    with translation.override("zh-hans"):
+        return _archive_entries(meeting)
+
+
+def _archive_entries(meeting: Meeting) -> list[ArchiveEntry]:
+    title = f"{meeting.get_kind_display()}：{meeting.topic}"
+    entries = []
+    for row in meeting.attendances.all():
+        status = row.get_status_display()
+        detail = f"{status}（{row.reason}）" if row.reason else status
+        entries.append(
+            ArchiveEntry(
+                member_id=row.member_id,
+                kind=EntryKind.ATTENDANCE,
+                on=meeting.on,
+                content=f"{title}，{detail}"[:300],
+                meeting=meeting,
+            )
+        )
+        if row.status in ATTENDED:
+            entries.append(
+                ArchiveEntry(
+                    member_id=row.member_id,
+                    kind=EntryKind.MEETING,
+                    on=meeting.on,
+                    content=f"参加{title}"[:300],
+                    meeting=meeting,
+                )
+            )
+    for result in meeting.review_results.all():
+        content = f"{meeting.on.year}年度民主评议：{result.get_grade_display()}"
+        entries.append(
+            ArchiveEntry(
+                member_id=result.member_id,
+                kind=EntryKind.IDEOLOGY,
+                on=meeting.on,
+                content=(f"{content}（{result.note}）" if result.note else content)[:300],
+                meeting=meeting,
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def sync_archive(meeting: Meeting, user=None) -> None:
+    """Rewrite the archive entries that come from `meeting`, so they always match it."""
+    ArchiveEntry.objects.filter(meeting=meeting).delete()
+    entries = archive_entries_for(meeting)
+    for entry in entries:
+        entry.recorded_by = user
+    ArchiveEntry.objects.bulk_create(entries)
+
+
+@transaction.atomic
+def save_attendance(meeting: Meeting, rows: Iterable[tuple[int, str, str]], user=None) -> None:
+    """Replace the meeting's attendance with `rows` of (member id, status, reason), then its archive."""
+    rows = list(rows)
+    valid = set(AttendanceStatus.values)
+    if any(status not in valid for _id, status, _reason in rows):
+        raise ValueError("unknown attendance status")
+    keep = {member_id for member_id, _status, _reason in rows}
+    meeting.attendances.exclude(member_id__in=keep).delete()
+    existing = {row.member_id: row for row in meeting.attendances.all()}
+    changed, new = [], []
+    for member_id, status, reason in rows:
+        reason = (reason or "").strip()[:120]
+        row = existing.get(member_id)
+        if row is None:
+            new.append(Attendance(meeting=meeting, member_id=member_id, status=status, reason=reason))
+        elif (row.status, row.reason) != (status, reason):
+            row.status, row.reason = status, reason
+            changed.append(row)
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["status", "reason"])
+    sync_archive(meeting, user)
+
+
+@transaction.atomic
+def delete_meeting(meeting: Meeting) -> None:
+    """A meeting recorded in error goes, and so do the archive entries it wrote (its history stays)."""
+    ArchiveEntry.objects.filter(meeting=meeting).delete()
+    meeting.delete()
+
+
+def excellent_share_warning(meeting: Meeting) -> str:
+    """The warning shown when more than a third of the branch is graded excellent (优秀), else ''."""
+    counts = meeting.review_results.aggregate(
+        excellent=Count("pk", filter=Q(grade=ReviewGrade.EXCELLENT)), graded=Count("pk")
+    )
+    members = len(expected_attendees(meeting.branch, MeetingKind.DEMOCRATIC_REVIEW, meeting.on))
+    base = max(members, counts["graded"])
+    if base and counts["excellent"] * 3 > base:
+        return _(
+            "%(excellent)s of %(members)s members are graded excellent: more than one third of the branch."
+        ) % {"excellent": counts["excellent"], "members": base}
+    return ""
+
+
+@transaction.atomic
+def save_review(meeting: Meeting, grades: Iterable[tuple[int, str, str]], user=None) -> None:
+    """Replace the democratic review grades of `meeting` with (member id, grade, note), then the archive.
+    A member graded in another review of the same year is refused by the one-per-year constraint."""
+    if meeting.kind != MeetingKind.DEMOCRATIC_REVIEW:
+        raise ValueError("only a democratic review meeting has grades")
+    grades = list(grades)
+    meeting.review_results.exclude(member_id__in={member_id for member_id, _g, _n in grades}).delete()
+    existing = {row.member_id: row for row in meeting.review_results.all()}
+    for member_id, grade, note in grades:
+        row = existing.get(member_id) or ReviewResult(meeting=meeting, member_id=member_id)
+        row.grade, row.note = grade, (note or "").strip()[:200]
+        row.save()
+    sync_archive(meeting, user)

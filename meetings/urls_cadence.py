@@ -1,0 +1,3 @@
+"""The cadence rules and the compliance table."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Meetings, their attendance, democratic review, print and export."""
+
+urlpatterns = []
