@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -18,7 +19,7 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("present")
     LATE = "late", _("late")
     LEAVE = "leave", _("on leave")
-    ABSENT = "absent", _("absent")
+    ABSENT = "absent", pgettext_lazy("meeting", "absent")
 
 
 # Attended the meeting: written to the archive as participation (参会) as well as attendance (考勤).

@@ -3,10 +3,12 @@ kept in step with every correction, and the yearly democratic review with its on
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.models import Branch, Post
 from meetings.choices import ATTENDED, AttendanceStatus, MeetingKind, ReviewGrade
@@ -48,9 +50,10 @@ def archive_entries_for(meeting: Meeting) -> list[ArchiveEntry]:
 
 def _archive_entries(meeting: Meeting) -> list[ArchiveEntry]:
     title = f"{meeting.get_kind_display()}：{meeting.topic}"
+    labels = {value: str(label) for value, label in AttendanceStatus.choices}
     entries = []
     for row in meeting.attendances.all():
-        status = row.get_status_display()
+        status = labels[row.status]
         detail = f"{status}（{row.reason}）" if row.reason else status
         entries.append(
             ArchiveEntry(
@@ -119,11 +122,32 @@ def save_attendance(meeting: Meeting, rows: Iterable[tuple[int, str, str]], user
     sync_archive(meeting, user)
 
 
+def attendance_counts(meeting: Meeting) -> dict[str, int]:
+    """How many were on the list (应到), came (实到: present or late), and each status."""
+    return meeting.attendances.aggregate(
+        listed=Count("pk"),
+        attended=Count("pk", filter=Q(status__in=ATTENDED)),
+        **{status: Count("pk", filter=Q(status=status)) for status in AttendanceStatus.values},
+    )
+
+
+@transaction.atomic
+def resync_meeting(meeting: Meeting, user=None) -> None:
+    """After the meeting itself was corrected: its review grades count for the year of its (new) date,
+    and its archive entries follow the new date, kind and topic."""
+    meeting.review_results.exclude(year=meeting.on.year).update(year=meeting.on.year)
+    sync_archive(meeting, user)
+
+
 @transaction.atomic
 def delete_meeting(meeting: Meeting) -> None:
     """A meeting recorded in error goes, and so do the archive entries it wrote (its history stays)."""
+    files = [(attachment.file.storage, attachment.file.name) for attachment in meeting.attachments.all()]
     ArchiveEntry.objects.filter(meeting=meeting).delete()
     meeting.delete()
+    for storage, name in files:
+        # The files go only once the deletion is committed.
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 def excellent_share_warning(meeting: Meeting) -> str:
@@ -140,13 +164,41 @@ def excellent_share_warning(meeting: Meeting) -> str:
     return ""
 
 
+GRADED_ELSEWHERE = gettext_lazy("%(name)s has already been graded in another democratic review of %(year)s.")
+
+
+def graded_elsewhere(
+    meeting: Meeting, member_ids: Iterable[int], year: int | None = None
+) -> dict[int, Member]:
+    """The members among `member_ids` already graded in another democratic review of the year (one grade
+    per member per year), by id."""
+    others = ReviewResult.objects.filter(
+        year=year or meeting.on.year, member_id__in=list(member_ids)
+    ).exclude(meeting=meeting)
+    return {row.member_id: row.member for row in others.select_related("member")}
+
+
 @transaction.atomic
 def save_review(meeting: Meeting, grades: Iterable[tuple[int, str, str]], user=None) -> None:
     """Replace the democratic review grades of `meeting` with (member id, grade, note), then the archive.
-    A member graded in another review of the same year is refused by the one-per-year constraint."""
+    A member graded in another review of the same year is refused with a ValidationError naming him."""
     if meeting.kind != MeetingKind.DEMOCRATIC_REVIEW:
         raise ValueError("only a democratic review meeting has grades")
     grades = list(grades)
+    if any(grade not in ReviewGrade.values for _id, grade, _note in grades):
+        raise ValueError("unknown review grade")
+    clashes = graded_elsewhere(meeting, [member_id for member_id, _g, _n in grades])
+    if clashes:
+        raise ValidationError(
+            [
+                ValidationError(
+                    GRADED_ELSEWHERE,
+                    code="graded_elsewhere",
+                    params={"member": member_id, "name": member.name, "year": meeting.on.year},
+                )
+                for member_id, member in clashes.items()
+            ]
+        )
     meeting.review_results.exclude(member_id__in={member_id for member_id, _g, _n in grades}).delete()
     existing = {row.member_id: row for row in meeting.review_results.all()}
     for member_id, grade, note in grades:

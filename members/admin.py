@@ -82,6 +82,12 @@ class ArchiveEntryAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Entries a meeting wrote follow the meeting (meetings.services.sync_archive): edit it instead.
+        if obj is not None and obj.meeting_id:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(RequiredArchiveKind)
 class RequiredArchiveKindAdmin(ScopedAdmin):

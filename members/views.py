@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.scope import can_change
 from branches.models import Post, ReserveCadre
 from communities.models import TOWNSHIP_AND_OFFICE, Community
+from meetings.models import Meeting
 from members import services
 from members.choices import CATEGORY_FIELDS, EntryKind, Standing, Status
 from members.completeness import DEFAULT_REQUIRED_KINDS, member_gaps, required_kinds, rollup
@@ -96,6 +97,13 @@ class MemberDetailView(ScopedDetailView):
             for kind, label in EntryKind.choices
         ]
         context["entry_count"] = len(entries)
+        # Entries written from a meeting link to it, where the user may open the meeting.
+        meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
+        context["visible_meetings"] = (
+            set(Meeting.objects.for_user(user).filter(pk__in=meeting_ids).values_list("pk", flat=True))
+            if meeting_ids
+            else set()
+        )
         context["year"] = today.year
         context["can_transfer"] = context["can_change"] and may_act(user, TOWNSHIP_AND_OFFICE)
         context["gaps"] = member_gaps(Member.objects.for_user(user).filter(pk=member.pk), today.year).get(
@@ -304,6 +312,17 @@ class ArchiveEntryUpdateView(ScopedUpdateView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("member__branch__office")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            entry = self.get_object()
+            if entry.meeting_id:
+                # Written from a meeting's attendance or review and kept in step with it: corrected there.
+                messages.error(
+                    request, _("This entry comes from the meeting register: correct the meeting instead.")
+                )
+                return redirect(entry.member.get_absolute_url() + "#archive")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

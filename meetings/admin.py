@@ -1,0 +1,85 @@
+"""The admin follows the pages' scope; every change that touches attendance or grades rewrites the
+member archive (meetings.services), so the archive never drifts from the meeting."""
+
+from django.contrib import admin
+
+from meetings import services
+from meetings.models import Attendance, CadenceRule, Meeting, MeetingAttachment, ReviewResult
+from members.models import ArchiveEntry
+from records.admin import ScopedAdmin, ScopedTabularInline, scoped_filter
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["member", "status", "reason"]
+    raw_id_fields = ["member"]
+
+
+class MeetingAttachmentInline(ScopedTabularInline):
+    model = MeetingAttachment
+    extra = 0
+    fields = ["file", "description"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdmin):
+    list_display = ["on", "kind", "branch", "topic", "host", "recorder"]
+    list_filter = ["kind", scoped_filter("branch__office")]
+    search_fields = ["topic", "place", "host", "branch__name"]
+    date_hierarchy = "on"
+    list_select_related = ["branch"]
+    inlines = [AttendanceInline, MeetingAttachmentInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.resync_meeting(form.instance, request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # The archive entries a meeting wrote are its own: they go with it, though nobody deletes
+        # archive entries by hand.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(str(ArchiveEntry._meta.verbose_name))
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        services.delete_meeting(obj)
+
+    def delete_queryset(self, request, queryset):
+        for meeting in queryset:
+            services.delete_meeting(meeting)
+
+
+@admin.register(ReviewResult)
+class ReviewResultAdmin(ScopedAdmin):
+    list_display = ["year", "member", "grade", "meeting", "note"]
+    list_filter = ["year", "grade"]
+    search_fields = ["member__name", "note"]
+    raw_id_fields = ["meeting", "member"]
+    list_select_related = ["member", "meeting"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.sync_archive(obj.meeting, request.user)
+
+    def delete_model(self, request, obj):
+        meeting = obj.meeting
+        super().delete_model(request, obj)
+        services.sync_archive(meeting, request.user)
+
+    def delete_queryset(self, request, queryset):
+        meetings = {row.meeting for row in queryset.select_related("meeting")}
+        super().delete_queryset(request, queryset)
+        for meeting in meetings:
+            services.sync_archive(meeting, request.user)
+
+
+@admin.register(CadenceRule)
+class CadenceRuleAdmin(ScopedAdmin):
+    list_display = ["township", "kind", "period", "times", "applies_to", "active"]
+    list_filter = ["active", "period", scoped_filter("township")]
