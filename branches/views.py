@@ -27,6 +27,7 @@ from branches.forms import (
 )
 from branches.models import Branch, BranchName, Post, ReserveCadre, Term
 from branches.tables import BranchTable
+from meetings.cadence import branch_cadence
 from members.choices import Status
 from members.models import Member
 from records.views import (
@@ -122,6 +123,7 @@ class BranchDetailView(ScopedDetailView):
             reserves=reserves,
             composition=composition(members.active(), today),
             overdue_members=members.mobile_overdue(today).select_related("branch").order_by("stroke_key"),
+            cadence=branch_cadence(user, branch, subtree, today) if branch.is_active else None,
             archives=archives,
             checklist=archive_checklist(
                 branch,
