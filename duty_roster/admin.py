@@ -4,6 +4,7 @@ from duty_roster.models import (
     CalendarEntry,
     DutyChange,
     DutyDay,
+    DutyLogEntry,
     DutyMember,
     DutyMonth,
     DutyPost,
@@ -80,3 +81,13 @@ class SignInAdmin(ScopedAdmin):
     search_fields = ["person__name", "reason"]
     date_hierarchy = "day"
     raw_id_fields = ["person"]
+
+
+@admin.register(DutyLogEntry)
+class DutyLogEntryAdmin(ScopedAdmin):
+    list_display = ["on", "post", "visitor", "purpose", "needs_follow_up", "ledger_item", "recorded_by"]
+    list_filter = ["needs_follow_up", scoped_filter("post")]
+    search_fields = ["visitor", "purpose", "handling"]
+    date_hierarchy = "on"
+    readonly_fields = ["ledger_item", "recorded_by", "recorded_at"]
+    list_select_related = ["post", "ledger_item", "recorded_by"]
