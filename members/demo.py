@@ -44,6 +44,8 @@ FEMALE_NAMES = {"李红梅", "赵玉兰", "张秀英"}
 REQUIRED_KINDS = [EntryKind.MEETING, EntryKind.STUDY, EntryKind.ATTENDANCE, EntryKind.IDEOLOGY]
 # The share of active people whose archive for the year is complete; the rest show gaps.
 COMPLETE_SHARE = 0.75
+# Written by the meetings demo from real attendance (meetings/demo.py), not made up here.
+FROM_MEETINGS = {EntryKind.MEETING, EntryKind.ATTENDANCE}
 
 
 def words(*lines: str) -> list[str]:
@@ -85,11 +87,9 @@ EDUCATION_BY_ERA = {
 # branch a community sets up for them (establishment/demo.py) finds them by it.
 ASSOCIATION_OCCUPATIONS = ["种植协会会员", "养殖协会会员", "农产品经纪人"]
 ENTRY_TEXTS = {
-    EntryKind.MEETING: ["参加{m}月主题党日活动", "参加{m}月支部党员大会", "参加支部组织生活会"],
     EntryKind.PUBLIC_AFFAIRS: ["列席村民代表会议，就道路硬化提出建议", "参与村务监督，查看{m}月村务公开"],
     EntryKind.STUDY: ["集中学习党章和党内法规", "参加镇党校{m}月党员培训", "“学习强国”月度学习达标"],
     EntryKind.IDEOLOGY: ["思想稳定，支持村两委工作", "谈心谈话：关心产业发展，愿意带头"],
-    EntryKind.ATTENDANCE: ["{m}月党员大会出席", "{m}月支委扩大会出席"],
     EntryKind.AWARD: ["被评为年度优秀共产党员", "获镇“致富带头人”表彰"],
     EntryKind.CONTRIBUTION: ["义务参加村内环境整治", "为村集体修路捐工捐料", "参加防汛值守"],
 }
@@ -575,11 +575,15 @@ class Demo:
         for pk in Member.objects.filter(township=self.township, status=Status.ACTIVE).values_list(
             "pk", flat=True
         ):
-            kinds = list(REQUIRED_KINDS)
+            kinds = [k for k in REQUIRED_KINDS if k not in FROM_MEETINGS]
             if rng.random() > COMPLETE_SHARE:
-                for kind in rng.sample(kinds, rng.randint(1, 3)):
+                for kind in rng.sample(kinds, rng.randint(1, len(kinds))):
                     kinds.remove(kind)
-            kinds += [k for k in EntryKind.values if k not in REQUIRED_KINDS and rng.random() < 0.35]
+            kinds += [
+                k
+                for k in EntryKind.values
+                if k not in REQUIRED_KINDS and k not in FROM_MEETINGS and rng.random() < 0.35
+            ]
             for kind in kinds:
                 on = first + datetime.timedelta(days=rng.randint(0, span))
                 text = rng.choice(ENTRY_TEXTS[kind]).format(m=on.month)

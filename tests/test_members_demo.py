@@ -167,6 +167,8 @@ def test_the_demo_is_shaped_like_the_guidance(demo):
 def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
     from duty_roster.demo import reset as reset_duty
     from establishment.demo import reset as reset_campaign
+    from ledger.demo import reset as reset_ledger
+    from meetings.demo import reset as reset_meetings
     from members.demo import reset
 
     before = counts()
@@ -178,6 +180,8 @@ def test_loading_twice_adds_nothing_and_reset_rebuilds_or_removes_it(demo):
 
     # PROTECT links everywhere: the reset deletes in an order they allow.
     township = Township.objects.get(name="青石镇")
+    reset_ledger(township)  # the meetings and ledgers name people and posts: they go first
+    reset_meetings(township)
     reset_duty(township)  # the duty posts and the requests name people: they go first (as in load_demo)
     reset_campaign(township)
     reset(township)

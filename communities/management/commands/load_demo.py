@@ -12,6 +12,8 @@ BUILDERS = [
     "members.demo.build",
     "establishment.demo.build",
     "duty_roster.demo.build",
+    "meetings.demo.build",
+    "ledger.demo.build",
 ]
 # Run in reverse order; all but the first take the demo township and remove what their builder added.
 RESETTERS = [
@@ -19,6 +21,8 @@ RESETTERS = [
     "members.demo.reset",
     "establishment.demo.reset",
     "duty_roster.demo.reset",
+    "meetings.demo.reset",
+    "ledger.demo.reset",
 ]
 
 
