@@ -53,9 +53,21 @@ def navigation(request) -> dict:
         items.append(
             (_("My duty"), "person-check", reverse("duty_roster:upcoming"), path.startswith("/duty/me/"))
         )
+    meeting_pages = path.startswith("/meetings/") and not path.startswith("/meetings/cadence/")
+    items.append((_("Meeting register"), "journal-check", reverse("meetings:meeting_list"), meeting_pages))
+    items.append(
+        (
+            _("Meeting cadence"),
+            "calendar2-check",
+            reverse("meetings:cadence"),
+            path.startswith("/meetings/cadence/"),
+        )
+    )
+    items.append(
+        (_("Monthly ledger"), "journal-text", reverse("ledger:month_list"), path.startswith("/ledger/"))
+    )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
-        (_("Meetings and ledger"), "journal-check"),
         (_("Assessment"), "clipboard-check"),
         (_("Reports"), "file-earmark-spreadsheet"),
     ]:

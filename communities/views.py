@@ -11,6 +11,8 @@ from communities.tables import OfficeTable, TownshipTable, VillageTable
 from establishment.board import published_practices
 from establishment.models import EstablishmentRequest
 from establishment.services import waiting_for
+from ledger.services import attention
+from meetings.cadence import overdue_summary
 from members.models import Member
 from records.history import change_log
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
@@ -37,6 +39,8 @@ def home(request):
             "offices": offices[:50],
             "villages": villages,
             "practices": published_practices(user),
+            "meetings_overdue": overdue_summary(user),
+            "ledger_attention": attention(user),
             "waiting_requests": waiting_for(user, EstablishmentRequest.objects.for_user(user))
             .select_related("office")
             .order_by("submitted_at", "created_at")[:10],
