@@ -23,6 +23,8 @@ from accounts.models import User  # noqa: E402
 from branches.models import Branch  # noqa: E402
 from duty_roster.models import DutyPost  # noqa: E402
 from establishment.models import Campaign, EstablishmentRequest  # noqa: E402
+from ledger.models import LedgerMonth  # noqa: E402
+from meetings.models import Meeting  # noqa: E402
 from members.models import Member  # noqa: E402
 
 
@@ -60,6 +62,14 @@ def main() -> None:
         "duty month calendar": DutyPost.objects.first().get_absolute_url(),
         "duty statistics": f"/duty/posts/{DutyPost.objects.first().pk}/stats/",
         "today's duty board": "/duty/today/",
+        "meeting list": "/meetings/",
+        "a meeting": Meeting.objects.order_by("-on").first().get_absolute_url(),
+        "meeting attendance": f"/meetings/{Meeting.objects.order_by('-on').first().pk}/attendance/",
+        "meeting cadence (township)": "/meetings/cadence/",
+        "meeting export (all)": "/meetings/?export=xlsx",
+        "ledger (township)": "/ledger/",
+        "a ledger month": LedgerMonth.objects.filter(closed_at__isnull=False).first().get_absolute_url(),
+        "duty log": f"/duty/posts/{DutyPost.objects.first().pk}/log/",
     }
     print(f"{Member.objects.count()} people, {Branch.objects.count()} organisations")
     print(f"{'page':32} {'median ms':>10} {'worst ms':>10} {'queries':>8}")

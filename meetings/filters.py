@@ -11,7 +11,9 @@ from records.filters import ScopedFilterSet
 
 
 def meeting_years(request) -> list[tuple[int, int]]:
-    years = set(Meeting.objects.for_user(request.user).values_list("on__year", flat=True).distinct())
+    years = set(
+        Meeting.objects.for_user(request.user).order_by().values_list("on__year", flat=True).distinct()
+    )
     years.add(timezone.localdate().year)
     return [(year, year) for year in sorted(years, reverse=True)]
 

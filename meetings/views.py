@@ -26,6 +26,7 @@ from meetings.filters import MeetingFilterSet
 from meetings.forms import AttendanceSheet, MeetingForm, ReviewSheet, add_sheet_errors
 from meetings.models import Attendance, Meeting, MeetingAttachment, ReviewResult
 from meetings.tables import MeetingExportTable, MeetingTable
+from members.models import Member
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 
 
@@ -126,6 +127,14 @@ class MeetingUpdateView(MeetingFormMixin, ScopedUpdateView):
 def meeting_context(meeting: Meeting, user) -> dict:
     """What the meeting's page and its printed register page show: who was there and who was not."""
     rows = list(Attendance.objects.for_user(user).filter(meeting=meeting).select_related("member__branch"))
+    # Names link to the archives the user may open: one query for the whole list, not one per person.
+    viewable = set(
+        Member.objects.for_user(user)
+        .filter(pk__in=[row.member_id for row in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.member_url = row.member.get_absolute_url() if row.member_id in viewable else ""
     counts = services.attendance_counts(meeting)
     return {
         "attendance": rows,
@@ -156,7 +165,21 @@ class MeetingDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context.update(meeting_context(self.object, self.request.user))
         context["ledger_items"] = self.object.ledger_items.count()
+        context["ledger_add_url"] = ledger_add_url(self.object, self.request.user)
         return context
+
+
+def ledger_add_url(meeting: Meeting, user) -> str:
+    """Where a resolution becomes an item of this month's ledger, prefilled from the meeting; "" when
+    there is no resolution or the user may not change the office's ledger."""
+    from ledger.services import ledger_offices
+
+    if not meeting.resolutions.strip():
+        return ""
+    if not ledger_offices(user, "change").filter(pk=meeting.branch.office_id).exists():
+        return ""
+    month = f"{timezone.localdate():%Y-%m}"
+    return f"{reverse('ledger:item_create', args=[meeting.branch.office_id, month])}?meeting={meeting.pk}"
 
 
 class MeetingPrintView(DetailView):

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -682,3 +684,25 @@ def test_the_admin_keeps_the_archive_in_step(world, meeting, people):
     response = client.post(reverse("admin:meetings_meeting_delete", args=[meeting.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not ArchiveEntry.objects.exists()
+
+
+def test_the_meeting_page_takes_the_same_queries_for_three_or_thirty_attendees(
+    world, party, django_assert_num_queries
+):
+    client = login(world, "township")
+
+    def meeting_with(people: int) -> Meeting:
+        meeting = Meeting.objects.create(
+            branch=party.branch, kind=MeetingKind.THEME_DAY, on=datetime.date(2026, 3, 5), topic="学习"
+        )
+        members = [make_member(party.branch, f"参会{people}-{n}") for n in range(people)]
+        services.save_attendance(meeting, [(m.pk, AttendanceStatus.PRESENT, "") for m in members])
+        return meeting
+
+    small, large = meeting_with(3), meeting_with(30)
+    client.get(small.get_absolute_url())  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(len(few)):
+        response = client.get(large.get_absolute_url())
+    assert response.content.decode().count('href="/members/') >= 30  # every name links to its archive
