@@ -72,3 +72,7 @@ class LogEntryFilterSet(ScopedFilterSet):
     class Meta:
         model = DutyLogEntry
         fields = ["q", "month", "needs_follow_up", "in_ledger"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Visitor, matter or what was done…")

@@ -20,6 +20,10 @@ class ItemFilterSet(ScopedFilterSet):
         model = LedgerItem
         fields = ["q", "status", "source", "carried"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Content, owner or result…")
+
     def filter_carried(self, queryset, name, value):
         if value is None:
             return queryset

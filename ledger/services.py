@@ -358,6 +358,8 @@ def attention(user, today: datetime.date | None = None, limit: int = 10) -> Atte
         .select_related("ledger__office__community")
         .order_by("-carried_times", "ledger__month", "pk")
     )
+    if not may_close(user):  # only those who close months are asked to
+        unclosed = unclosed.none()
     months = list(unclosed[:limit])
     for month in months:
         month.unit = unit_name(month.office)

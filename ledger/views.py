@@ -4,6 +4,7 @@ report and the .xlsx exports. The rules are ledger.services'; these views collec
 services' messages and keep to the user's scope (an office outside it is a 404)."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -28,6 +29,9 @@ from ledger.services import unit_name
 from records.workbook import build_workbook, xlsx_response
 
 # --- Helpers ------------------------------------------------------------------------------------------
+
+
+RESOLUTION_NUMBER = re.compile(r"^\s*[(（]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．)）](?!\d)\s*")
 
 
 def month_param(month: datetime.date) -> str:
@@ -346,7 +350,7 @@ class MonthListView(TemplateView):
                         cell.summary.carried,
                         cell.summary.overdue,
                         cell.rate_percent,
-                        _("closed") if cell.ledger.is_closed else _("open"),
+                        _("closed") if cell.ledger.is_closed else _("not closed"),
                     ]
                 )
         stuck = stuck_items(user)
@@ -541,7 +545,7 @@ class MonthDetailView(OfficeMonthMixin, TemplateView):
                             summary.carried,
                             summary.overdue,
                             percent(summary.clearance_rate),
-                            _("closed") if self.ledger.is_closed else _("open"),
+                            _("closed") if self.ledger.is_closed else _("not closed"),
                         ]
                     ],
                     "unit": unit_name(self.office),
@@ -701,6 +705,16 @@ class MonthReopenView(OfficeMonthMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
         context.setdefault("form", ReopenForm())
+        # Months are reopened from the latest back: say so before the reason is typed, not after.
+        later = (
+            LedgerMonth.objects.for_user(self.request.user)
+            .filter(office=self.office, month__gt=self.month, closed_at__isnull=False)
+            .order_by("-month")
+            .first()
+        )
+        context["later_closed"] = later.month if later else None
+        if later:
+            context["later_closed_label"] = month_label(later.month)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -763,7 +777,12 @@ class ItemCreateView(OfficeMonthMixin, TemplateView):
                 .first()
             )
             if meeting is not None:
-                lines = [line.strip() for line in meeting.resolutions.splitlines() if line.strip()]
+                # "1. 各村…" or "一、…": the item is the resolution, not its number in the minutes.
+                lines = [
+                    RESOLUTION_NUMBER.sub("", line).strip()
+                    for line in meeting.resolutions.splitlines()
+                    if line.strip()
+                ]
                 initial.update(
                     source=ItemSource.MEETING,
                     meeting=meeting.pk,

@@ -41,6 +41,9 @@ class MeetingFilterSet(ScopedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Topic, place or host…")
+        # The office narrows the organisations: it comes first, not after the dates.
+        self.form.order_fields(["q", "office", "branch", "kind", "year", "on_from", "on_to"])
         if self.request is not None:
             years = meeting_years(self.request)
             self.filters["year"].extra["choices"] = years

@@ -49,7 +49,9 @@ def archive_entries_for(meeting: Meeting) -> list[ArchiveEntry]:
 
 
 def _archive_entries(meeting: Meeting) -> list[ArchiveEntry]:
-    title = f"{meeting.get_kind_display()}：{meeting.topic}"
+    kind = meeting.get_kind_display()
+    # "主题党日：冬季消防安全检查" already names its kind: not "主题党日：主题党日：…".
+    title = meeting.topic if meeting.topic.startswith(kind) else f"{kind}：{meeting.topic}"
     labels = {value: str(label) for value, label in AttendanceStatus.choices}
     entries = []
     for row in meeting.attendances.all():
