@@ -89,5 +89,18 @@ class DutyLogEntryAdmin(ScopedAdmin):
     list_filter = ["needs_follow_up", scoped_filter("post")]
     search_fields = ["visitor", "purpose", "handling"]
     date_hierarchy = "on"
-    readonly_fields = ["ledger_item", "recorded_by", "recorded_at"]
+    readonly_fields = ["post", "on", "ledger_item", "recorded_by", "recorded_at"]
     list_select_related = ["post", "ledger_item", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False  # entries are recorded on the duty day's page, which checks who is on duty
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.ledger_item_id:
+            return False  # it became a ledger item: the matter is followed there
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.ledger_item_id:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -47,8 +47,8 @@ class LedgerItemAdmin(ScopedAdmin):
     list_display = ["content", "ledger", "source", "owner", "due_on", "status", "carried_times"]
     list_filter = ["status", "source", scoped_filter("ledger__office")]
     search_fields = ["content", "owner", "result"]
-    raw_id_fields = ["ledger", "meeting"]
-    readonly_fields = ["carried_from", "carried_times", "created_by", "created_at"]
+    # The month and the meeting are set by the ledger pages, which check the lock and the office.
+    readonly_fields = ["ledger", "meeting", "carried_from", "carried_times", "created_by", "created_at"]
     list_select_related = ["ledger__office"]
 
     def has_add_permission(self, request):

@@ -70,19 +70,36 @@ def open_month(office: Office | int, month: datetime.date, today: datetime.date 
     existing = LedgerMonth.objects.filter(office_id=office_id, month=month).first()
     if existing is not None:
         return existing
+    refusal = opening_refusal(office_id, month, today)
+    if refusal:
+        raise ValidationError(refusal)
+    return ledger_for(office_id, month)
+
+
+def opening_refusal(office_id: int, month: datetime.date, today: datetime.date | None = None) -> str:
+    """Why the office's ledger of `month` cannot be opened now ('' if it can). Not beyond next month;
+    not before a month already closed; and not before the office's first ledger month (or, for an office
+    with no ledger yet, before last month): an old month opened by mistake would otherwise have to be
+    closed, month after month, before any later month could be."""
     today = today or timezone.localdate()
     if month > next_month(today.replace(day=1)):
-        raise ValidationError(
-            _("The ledger of %(month)s cannot be opened yet: it is more than a month ahead.")
-            % {"month": f"{month:%Y-%m}"}
-        )
+        return _("The ledger of %(month)s cannot be opened yet: it is more than a month ahead.") % {
+            "month": f"{month:%Y-%m}"
+        }
     later = LedgerMonth.objects.filter(office_id=office_id, month__gt=month, closed_at__isnull=False)
     if later.exists():
-        raise ValidationError(
-            _("%(later)s is already closed: an earlier month cannot be opened after it.")
-            % {"later": f"{later.order_by('-month').first().month:%Y-%m}", "month": f"{month:%Y-%m}"}
-        )
-    return ledger_for(office_id, month)
+        return _("%(later)s is already closed: an earlier month cannot be opened after it.") % {
+            "later": f"{later.order_by('-month').first().month:%Y-%m}",
+            "month": f"{month:%Y-%m}",
+        }
+    first = LedgerMonth.objects.filter(office_id=office_id).order_by("month").first()
+    earliest = first.month if first else previous_month(today.replace(day=1))
+    if month < earliest:
+        return _("The ledger starts in %(first)s: %(month)s is before it and cannot be opened.") % {
+            "first": f"{earliest:%Y-%m}",
+            "month": f"{month:%Y-%m}",
+        }
+    return ""
 
 
 @dataclass(frozen=True)
@@ -238,7 +255,8 @@ def person_name(entry, user) -> str:
     day = DutyDay.objects.filter(post=entry.post, day=entry.on).select_related("person").first()
     if day and day.person:
         return day.person.name
-    return str(user)[:30] if user else ""
+    recorder = user or entry.recorded_by
+    return str(recorder)[:30] if recorder else "值班人员"  # data, kept in Chinese like the archives
 
 
 def may_close(user) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,6 +27,7 @@ from ledger.filters import ItemFilterSet
 from ledger.forms import ItemForm, QuickItemForm, ReopenForm
 from ledger.models import LedgerEvent, LedgerItem, LedgerMonth
 from ledger.services import unit_name
+from meetings.models import Meeting
 from records.workbook import build_workbook, xlsx_response
 
 # --- Helpers ------------------------------------------------------------------------------------------
@@ -79,14 +81,22 @@ def item_anchor_url(item: LedgerItem) -> str:
     return detail_url(item.ledger.office_id, item.ledger.month, f"item-{item.pk}")
 
 
-def item_rows(queryset, today: datetime.date) -> list[LedgerItem]:
-    """Items with what their row shows: overdue, carried on (to the next month's copy), the log entry."""
+def item_rows(queryset, today: datetime.date, user=None) -> list[LedgerItem]:
+    """Items with what their row shows: overdue, carried on (to the next month's copy), the log entry,
+    and a link to the meeting whose resolution it came from when `user` may open that meeting."""
     items = list(
         queryset.select_related(
             "ledger", "carried_from__ledger", "carried_to__ledger", "meeting", "duty_log_entry__post"
         )
     )
+    meeting_ids = {item.meeting_id for item in items if item.meeting_id}
+    visible = (
+        set(Meeting.objects.for_user(user).filter(pk__in=meeting_ids).values_list("pk", flat=True))
+        if meeting_ids and user is not None
+        else set()
+    )
     for item in items:
+        item.meeting_url = item.meeting.get_absolute_url() if item.meeting_id in visible else ""
         item.overdue = services.is_overdue(item, today)
         item.carried_on = getattr(item, "carried_to", None)
         item.stuck = item.carried_times >= STUCK_CARRIES
@@ -280,7 +290,7 @@ class MonthListView(TemplateView):
             "unclosed": [
                 row for row in rows if row.ledger and not row.ledger.is_closed and row.month < current
             ],
-            "stuck": item_rows(stuck_items(user).filter(ledger__office=office), today)[:50],
+            "stuck": item_rows(stuck_items(user).filter(ledger__office=office), today, user)[:50],
         }
 
     # The township table ----------------------------------------------------------------------------
@@ -316,7 +326,7 @@ class MonthListView(TemplateView):
             "rows": rows,
             "months": [datetime.date(year, m, 1) for m in range(1, 13)],
             "stuck_count": stuck.count(),
-            "stuck": item_rows(stuck, today)[:100],
+            "stuck": item_rows(stuck, today, user)[:100],
             "stuck_carries": STUCK_CARRIES,
             "show_township": len({office.township_id for office in offices}) > 1,
             "export_query": self.request.GET.copy().urlencode(),
@@ -467,13 +477,15 @@ class MonthDetailView(OfficeMonthMixin, TemplateView):
         filterset, items = self.filtered()
         ledger = self.ledger
         summary = services.summarise(ledger, today) if ledger.pk else services.Summary(0, 0, 0, 0)
-        editable = self.can_change and not ledger.is_closed
+        # A month nobody opened yet shows its controls only if it may be opened (not an old one).
+        refusal = "" if ledger.pk else services.opening_refusal(self.office.pk, self.month, today)
+        editable = self.can_change and not ledger.is_closed and not refusal
         close_from = services.month_end(self.month) - datetime.timedelta(days=services.CLOSE_DAYS_AHEAD)
         context.update(self.base_context())
         context.update(
             filterset=filterset,
             filtered=bool(self.request.GET and any(v for k, v in self.request.GET.items() if k != "page")),
-            items=item_rows(items, today),
+            items=item_rows(items, today, user),
             total=ledger.items.count() if ledger.pk else 0,
             summary=summary,
             rate_percent=percent(summary.clearance_rate),
@@ -488,6 +500,7 @@ class MonthDetailView(OfficeMonthMixin, TemplateView):
             if ledger.pk
             else [],
             add_form=QuickItemForm(user=user, office=self.office) if editable else None,
+            opening_refusal=refusal if self.can_change else "",
             previous_param=month_param(services.previous_month(self.month)),
             next_param=month_param(services.next_month(self.month)),
             this_month=month_param(today.replace(day=1)),
@@ -661,8 +674,9 @@ class MonthCloseView(OfficeMonthMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.check()
         try:
-            ledger = self.ledger if self.ledger.pk else services.open_month(self.office, self.month)
-            summary = services.close_month(ledger, request.user)
+            with transaction.atomic():  # a refused close leaves no month opened behind it
+                ledger = self.ledger if self.ledger.pk else services.open_month(self.office, self.month)
+                summary = services.close_month(ledger, request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(detail_url(self.office.pk, self.month))

@@ -10,10 +10,22 @@ from records.admin import ScopedAdmin, ScopedTabularInline, scoped_filter
 
 
 class AttendanceInline(ScopedTabularInline):
+    """Read here: attendance is marked on the attendance sheet, which checks who may be on the list."""
+
     model = Attendance
     extra = 0
     fields = ["member", "status", "reason"]
-    raw_id_fields = ["member"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MeetingAttachmentInline(ScopedTabularInline):
@@ -30,6 +42,11 @@ class MeetingAdmin(ScopedAdmin):
     date_hierarchy = "on"
     list_select_related = ["branch"]
     inlines = [AttendanceInline, MeetingAttachmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a meeting to another organisation, kind or date is checked on its page (attendees must
+        # belong there; a graded review cannot change its year), so here those are read-only.
+        return ["branch", "kind", "on", "makeup_for"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -62,6 +79,12 @@ class ReviewResultAdmin(ScopedAdmin):
     search_fields = ["member__name", "note"]
     raw_id_fields = ["meeting", "member"]
     list_select_related = ["member", "meeting"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["meeting", "member"] if obj is not None else []  # a grade stays with its review
+
+    def has_add_permission(self, request):
+        return False  # members are graded on the review page, which checks the branch and the year
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

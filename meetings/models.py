@@ -121,6 +121,7 @@ class Attendance(models.Model):
 
     objects = ScopedManager()
     scope_paths = MEETING_PATHS.through("meeting")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attendance")

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Branch, Post
 from meetings.choices import ATTENDED, AttendanceStatus, MeetingKind, ReviewGrade
@@ -92,12 +93,29 @@ def _archive_entries(meeting: Meeting) -> list[ArchiveEntry]:
 
 @transaction.atomic
 def sync_archive(meeting: Meeting, user=None) -> None:
-    """Rewrite the archive entries that come from `meeting`, so they always match it."""
-    ArchiveEntry.objects.filter(meeting=meeting).delete()
-    entries = archive_entries_for(meeting)
-    for entry in entries:
+    """Bring the archive entries that come from `meeting` in line with it: an entry that changed is
+    updated in place, a missing one created, one that no longer applies removed — each with its history,
+    so an entry keeps its identity and the change log shows what really changed."""
+    wanted = {(entry.member_id, entry.kind): entry for entry in archive_entries_for(meeting)}
+    existing = {
+        (entry.member_id, entry.kind): entry for entry in ArchiveEntry.objects.filter(meeting=meeting)
+    }
+    gone = [entry.pk for key, entry in existing.items() if key not in wanted]
+    if gone:
+        ArchiveEntry.objects.filter(pk__in=gone).delete()
+    changed = []
+    for key, entry in wanted.items():
+        current = existing.get(key)
+        if current is not None and (current.on, current.content) != (entry.on, entry.content):
+            current.on, current.content = entry.on, entry.content
+            changed.append(current)
+    new = [entry for key, entry in wanted.items() if key not in existing]
+    for entry in new:
         entry.recorded_by = user
-    ArchiveEntry.objects.bulk_create(entries)
+    if new:
+        bulk_create_with_history(new, ArchiveEntry, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, ArchiveEntry, ["on", "content"], default_user=user)
 
 
 @transaction.atomic
@@ -119,8 +137,10 @@ def save_attendance(meeting: Meeting, rows: Iterable[tuple[int, str, str]], user
         elif (row.status, row.reason) != (status, reason):
             row.status, row.reason = status, reason
             changed.append(row)
-    Attendance.objects.bulk_create(new)
-    Attendance.objects.bulk_update(changed, ["status", "reason"])
+    if new:
+        bulk_create_with_history(new, Attendance, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, Attendance, ["status", "reason"], default_user=user)
     sync_archive(meeting, user)
 
 

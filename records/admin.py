@@ -63,10 +63,16 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
 
 class ScopedTabularInline(admin.TabularInline):
-    """Inline rows follow the same role rules as ScopedAdmin."""
+    """Inline rows follow the same role rules as ScopedAdmin, their dropdowns included."""
 
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user, "view")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            scope_choices(field, request.user)
+        return field
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
