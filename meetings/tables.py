@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import Meeting
 
@@ -57,7 +58,7 @@ class MeetingExportTable(tables.Table):
     attended = tables.Column(verbose_name=_("attended (实到)"))
     late = tables.Column(verbose_name=_("late"))
     leave = tables.Column(verbose_name=_("on leave"))
-    absent = tables.Column(verbose_name=_("absent"))
+    absent = tables.Column(verbose_name=pgettext_lazy("meeting", "absent"))
     resolutions = tables.Column()
     makeup_for = tables.Column()
 
