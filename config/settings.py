@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "duty_roster",
     "meetings",
     "ledger",
+    "assessments",
 ]
 
 MIDDLEWARE = [

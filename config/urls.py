@@ -26,4 +26,5 @@ urlpatterns = [
     path("duty/", include("duty_roster.urls")),
     path("meetings/", include("meetings.urls")),
     path("ledger/", include("ledger.urls")),
+    path("assessments/", include("assessments.urls")),
 ]
