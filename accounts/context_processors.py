@@ -66,6 +66,15 @@ def navigation(request) -> dict:
     items.append(
         (_("Monthly ledger"), "journal-text", reverse("ledger:month_list"), path.startswith("/ledger/"))
     )
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        items.append(
+            (
+                _("Inspections and rectification"),
+                "search",
+                reverse("assessments:inspection_list"),
+                path.startswith(("/assessments/inspections/", "/assessments/rectifications/")),
+            )
+        )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
         (_("Assessment"), "clipboard-check"),

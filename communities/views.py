@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.scope import can_change, can_create
+from assessments.services import attention as rectification_attention
 from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilterSet
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
@@ -41,6 +42,7 @@ def home(request):
             "practices": published_practices(user),
             "meetings_overdue": overdue_summary(user),
             "ledger_attention": attention(user),
+            "rectifications": rectification_attention(user),
             "waiting_requests": waiting_for(user, EstablishmentRequest.objects.for_user(user))
             .select_related("office")
             .order_by("submitted_at", "created_at")[:10],

@@ -195,6 +195,7 @@ class BoardRow:
     office: Office
     community: object
     cells: list[tuple[Column, Cell]]
+    overdue_rectifications: int = 0  # items the township's inspections asked for, past their deadline
 
     def spans(self) -> list[tuple[Column, Cell, int]]:
         """The cells as the page shows them: neighbours that do not apply for the same reason share
@@ -341,6 +342,9 @@ def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
     }
     members = Member.objects.for_user(user).filter(branch__office__in=ids)
     archives = {row.unit.pk: row.percent for row in rollup(members, by="branch__office", year=campaign.year)}
+    from assessments.services import overdue_by_office  # the inspections build on the campaign
+
+    rectifications = overdue_by_office(ids, today)
     may_survey = can_create(user, SurveySnapshot)
     may_collect = can_create(user, OpinionSession)
 
@@ -388,7 +392,11 @@ def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
             headline=f"{percent}%" if percent is not None else "",
             note="" if percent is not None else _("no members"),
         )
-        board.rows.append(BoardRow(office, community, [(c, cells[c.key]) for c in COLUMNS]))
+        board.rows.append(
+            BoardRow(
+                office, community, [(c, cells[c.key]) for c in COLUMNS], rectifications.get(office.pk, 0)
+            )
+        )
     return board
 
 

@@ -81,3 +81,39 @@ def test_ledger_months_left_open_and_stuck_items_show_for_the_office_not_the_oth
     assert "村口路灯不亮" in home(world, "township")
     assert "村口路灯不亮" not in home(world, "other_office")
     assert "村口路灯不亮" not in home(world, "other_township")
+
+
+def test_overdue_rectifications_show_on_the_home_page_and_the_campaign_row(world):
+    from assessments.models import Inspection, Rectification
+    from establishment import board
+    from establishment.models import Campaign
+
+    inspection = Inspection.objects.create(
+        office=world.office, on=D(2026, 5, 6), kind="inspection", inspectors="王建国", checked="档案"
+    )
+    Rectification.objects.create(
+        inspection=inspection, content="补齐党员档案", owner="张三", deadline=D(2026, 6, 1)
+    )
+    Rectification.objects.create(
+        inspection=inspection, content="按时开会", owner="张三", deadline=D(2099, 1, 1)
+    )
+    html = home(world, "office")
+    assert count(html, "rectifications_overdue") == 1 and "补齐党员档案" in html and "按时开会" not in html
+    assert "补齐党员档案" in home(world, "township")
+    assert count(home(world, "other_office"), "rectifications_overdue") is None
+
+    campaign = Campaign.objects.create(township=world.township, year=2026, **Campaign.defaults_for(2026))
+    rows = {
+        row.office: row for row in board.build_board(campaign, world.users["township"], D(2026, 7, 10)).rows
+    }
+    assert (
+        rows[world.office].overdue_rectifications == 1
+        and rows[world.other_office].overdue_rectifications == 0
+    )
+    page = Client()
+    page.force_login(world.users["township"])
+    html = page.get(campaign.get_absolute_url()).content.decode()
+    assert (
+        f'data-rectifications="1" href="{reverse("assessments:rectification_list")}?office={world.office.pk}'
+        in html
+    )

@@ -14,6 +14,7 @@ BUILDERS = [
     "duty_roster.demo.build",
     "meetings.demo.build",
     "ledger.demo.build",
+    "assessments.demo.build",
 ]
 # Run in reverse order; all but the first take the demo township and remove what their builder added.
 RESETTERS = [
@@ -23,6 +24,7 @@ RESETTERS = [
     "duty_roster.demo.reset",
     "meetings.demo.reset",
     "ledger.demo.reset",
+    "assessments.demo.reset",
 ]
 
 
