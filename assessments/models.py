@@ -1,11 +1,16 @@
 """The July assessment (考核验收) and the township's inspections (R9, R10).
 
+A scoring template (考核评分表) is the township's score sheet for a year, as data: items grouped by the five
+goods with their maximum points and how each is scored (from an indicator, by the inspector, or by
+deduction), bonus items under a cap, veto items, and the grade bands.
+
 An inspection (督查) is a visit of the township party-building office to one office: scheduling, guidance
 or inspection, with what was checked and found; its rectification items (整改事项) are followed up until
 the office reports them done, with evidence.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,9 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scope import ScopedQuerySet, ScopePaths
+from accounts.choices import Role
+from accounts.scope import ScopedManager, ScopedQuerySet, ScopePaths
 from assessments.choices import UNFINISHED, InspectionKind, RectificationStatus
-from communities.models import TOWNSHIP_AND_OFFICE, TOWNSHIP_ONLY, Office
+from assessments.indicators import INDICATORS, FiveGoods, indicator_choices, validate_rule
+from assessments.scoring import Bands, ItemKind
+from communities.models import TOWNSHIP_AND_OFFICE, TOWNSHIP_ONLY, Office, Township
 
 # Office-level records: the county reads, the township writes, an office reads its own; villages see none.
 INSPECTION_PATHS = ScopePaths(
@@ -133,3 +141,131 @@ class Rectification(models.Model):
                 raise ValidationError({"evidence": _("Describe the evidence of completion to mark it done.")})
             if self.done_on and self.done_on > timezone.localdate():
                 raise ValidationError({"done_on": _("The date is in the future.")})
+
+
+# --- Scoring templates (考核评分表模板): data, not code --------------------------------------------------
+
+
+class Method(models.TextChoices):
+    AUTOMATIC = "automatic", _("automatic (from an indicator)")
+    MANUAL = "manual", _("manual (scored by the inspector)")
+    DEDUCTION = "deduction", _("deduction (points off for each missing thing)")
+
+
+TEMPLATE_PATHS = ScopePaths(
+    county="township__county",
+    township="township",
+    office="township__offices",
+    village=None,
+    change_roles=frozenset({Role.TOWNSHIP_STAFF}),
+)
+
+
+class ScoringTemplate(models.Model):
+    """A township's score sheet for a year's assessment: its items, bonus cap and grade bands."""
+
+    township = models.ForeignKey(
+        Township, models.PROTECT, related_name="scoring_templates", verbose_name=_("township")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=120, default="农村社区党组织运行情况考核评分表")
+    bonus_cap = models.DecimalField(_("bonus cap"), max_digits=5, decimal_places=2, default=Decimal("5"))
+    good_from = models.DecimalField(_("好 from"), max_digits=5, decimal_places=2, default=Decimal("90"))
+    fairly_good_from = models.DecimalField(
+        _("较好 from"), max_digits=5, decimal_places=2, default=Decimal("80")
+    )
+    average_from = models.DecimalField(_("一般 from"), max_digits=5, decimal_places=2, default=Decimal("60"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedManager()
+    scope_paths = TEMPLATE_PATHS
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoring template")
+        verbose_name_plural = _("scoring templates")
+        ordering = ["township", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="scoring_template_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:template_detail", args=[self.pk])
+
+    @property
+    def bands(self) -> Bands:
+        return Bands(good=self.good_from, fairly_good=self.fairly_good_from, average=self.average_from)
+
+    def clean(self) -> None:
+        if None not in (self.good_from, self.fairly_good_from, self.average_from):
+            errors = self.bands.errors()
+            if errors:
+                raise ValidationError({"good_from": errors})
+        if self.bonus_cap is not None and self.bonus_cap < 0:
+            raise ValidationError({"bonus_cap": _("The bonus cap cannot be negative.")})
+
+
+class TemplateItem(models.Model):
+    """One line of the score sheet: a scored item of one of the five goods (automatic, manual or by
+    deduction), a bonus item, or a veto item."""
+
+    template = models.ForeignKey(
+        ScoringTemplate, models.CASCADE, related_name="items", verbose_name=_("scoring template")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices, default=ItemKind.SCORED)
+    group = models.CharField(_("five goods"), max_length=20, choices=FiveGoods.choices, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("item"), max_length=200)
+    guidance = models.TextField(_("scoring criteria"), blank=True)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    indicator = models.CharField(_("indicator"), max_length=40, choices=indicator_choices(), blank=True)
+    rule = models.JSONField(_("points rule"), default=dict, blank=True)
+    points_per_missing = models.DecimalField(
+        _("points per missing thing"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    objects = ScopedManager()
+    scope_paths = TEMPLATE_PATHS.through("template")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("template item")
+        verbose_name_plural = _("template items")
+        ordering = ["template", "kind", "group", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, str | list[str]] = {}
+        if self.kind == ItemKind.VETO:
+            self.group, self.max_points, self.method = "", Decimal("0"), Method.MANUAL
+            self.indicator, self.rule, self.points_per_missing = "", {}, None
+        else:
+            if self.max_points is None or self.max_points <= 0:
+                errors["max_points"] = _("An item that scores needs maximum points above zero.")
+            if self.kind == ItemKind.SCORED and not self.group:
+                errors["group"] = _("Say which of the five goods this item belongs to.")
+            if self.kind == ItemKind.BONUS:
+                self.group = ""
+        if self.method == Method.AUTOMATIC and self.kind != ItemKind.VETO:
+            if self.indicator not in INDICATORS:
+                errors["indicator"] = _("Choose the indicator this item is computed from.")
+            rule_errors = validate_rule(self.rule)
+            if rule_errors:
+                errors["rule"] = rule_errors
+        elif self.kind != ItemKind.VETO:
+            self.indicator, self.rule = "", {}
+        if self.method == Method.DEDUCTION:
+            if self.points_per_missing is None or self.points_per_missing <= 0:
+                errors["points_per_missing"] = _("Give the points taken off for each missing thing.")
+        else:
+            self.points_per_missing = None
+        if errors:
+            raise ValidationError(errors)

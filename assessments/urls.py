@@ -1,8 +1,8 @@
-"""The assessment's URLs: the inspections and their rectification items."""
+"""The assessment's URLs: the inspections and their rectification items, the scoring templates."""
 
 from django.urls import path
 
-from assessments import views
+from assessments import urls_templates, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -26,4 +26,4 @@ urlpatterns = [
         views.evidence_download,
         name="rectification_evidence",
     ),
-]
+] + urls_templates.urlpatterns

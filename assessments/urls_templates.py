@@ -1,0 +1,3 @@
+"""The scoring templates' pages."""
+
+urlpatterns = []
