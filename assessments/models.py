@@ -24,7 +24,7 @@ from accounts.choices import Role
 from accounts.scope import ScopedManager, ScopedQuerySet, ScopePaths
 from assessments.choices import UNFINISHED, InspectionKind, RectificationStatus
 from assessments.indicators import INDICATORS, FiveGoods, indicator_choices, validate_rule
-from assessments.scoring import Bands, ItemKind
+from assessments.scoring import Bands, Grade, ItemKind
 from communities.models import TOWNSHIP_AND_OFFICE, TOWNSHIP_ONLY, Office, Township
 
 # Office-level records: the county reads, the township writes, an office reads its own; villages see none.
@@ -269,3 +269,269 @@ class TemplateItem(models.Model):
             self.points_per_missing = None
         if errors:
             raise ValidationError(errors)
+
+
+# --- Assessment rounds (考核验收): the year's July assessment of every office ------------------------------
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", _("open for self-assessment")
+    SCORING = "scoring", _("being scored")
+    NOTICE = "notice", _("published, in the notice period")
+    LOCKED = "locked", _("locked")
+
+
+class RoundAction(models.TextChoices):
+    OPEN = "open", _("opened")
+    START_SCORING = "start_scoring", _("scoring started")
+    PUBLISH = "publish", _("published for notice")
+    LOCK = "lock", _("locked")
+    REOPEN = "reopen", _("reopened")
+
+
+# The county reads, the township runs the round, an office reads the rounds of its township and its own
+# sheet. An office secretary's self-assessment and objections go through assessments.rounds, which checks
+# him; generic edit views get the township only.
+ROUND_PATHS = ScopePaths(
+    county="township__county",
+    township="township",
+    office="township__offices",
+    village=None,
+    change_roles=TOWNSHIP_ONLY,
+)
+SHEET_PATHS = ScopePaths(
+    county="round__township__county",
+    township="round__township",
+    office="office",
+    village=None,
+    change_roles=TOWNSHIP_ONLY,
+)
+NOBODY: frozenset[str] = frozenset()
+
+
+def july(year: int) -> tuple[datetime.date, datetime.date]:
+    """The default assessment period: 1–31 July of the year."""
+    return datetime.date(year, 7, 1), datetime.date(year, 7, 31)
+
+
+class AssessmentRound(models.Model):
+    """A township's assessment of a year (考核验收): one score sheet per office, scored against the year's
+    template, published for a notice period in which offices may object, then locked."""
+
+    township = models.ForeignKey(
+        Township, models.PROTECT, related_name="assessment_rounds", verbose_name=_("township")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    template = models.ForeignKey(
+        ScoringTemplate, models.PROTECT, related_name="rounds", verbose_name=_("scoring template")
+    )
+    opens_on = models.DateField(_("opens on"), blank=True)
+    closes_on = models.DateField(_("closes on"), blank=True)
+    include_offices_without_community = models.BooleanField(
+        _("include offices without a community"), default=False
+    )
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=5)
+    state = models.CharField(_("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_paths = ROUND_PATHS
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment round")
+        verbose_name_plural = _("assessment rounds")
+        ordering = ["township", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year"], name="assessment_round_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(year)s assessment") % {"year": self.year}
+
+    def save(self, *args, **kwargs) -> None:
+        opens_on, closes_on = july(self.year)
+        self.opens_on = self.opens_on or opens_on
+        self.closes_on = self.closes_on or closes_on
+        super().save(*args, **kwargs)
+
+    @property
+    def notice_ends_on(self) -> datetime.date | None:
+        """The last day objections may be lodged."""
+        if self.published_on is None:
+            return None
+        return self.published_on + datetime.timedelta(days=self.notice_days)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        template = self.template if self.template_id is not None else None
+        if template is not None and (template.township_id != self.township_id or template.year != self.year):
+            errors["template"] = _("Choose the township's scoring template of the same year.")
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("The round cannot close before it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Sheet(models.Model):
+    """One office's score sheet in a round; totals, grade and rank are stored when the round is published."""
+
+    round = models.ForeignKey(
+        AssessmentRound, models.CASCADE, related_name="sheets", verbose_name=_("assessment round")
+    )
+    office = models.ForeignKey(
+        Office, models.PROTECT, related_name="assessment_sheets", verbose_name=_("sub-district office")
+    )
+    self_submitted_at = models.DateTimeField(_("self-assessment submitted at"), null=True, blank=True)
+    self_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2, null=True, blank=True)
+    base = models.DecimalField(_("base points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    bonus = models.DecimalField(_("bonus points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = SHEET_PATHS
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        ordering = ["round", "office__sort_order", "office__name"]
+        constraints = [models.UniqueConstraint(fields=["round", "office"], name="sheet_one_per_office")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.office}"
+
+
+class SheetEntry(models.Model):
+    """One item of an office's sheet: what the records compute (automatic items), the office's
+    self-assessment, and the inspector's points, kept side by side."""
+
+    sheet = models.ForeignKey(Sheet, models.CASCADE, related_name="entries", verbose_name=_("score sheet"))
+    item = models.ForeignKey(
+        TemplateItem, models.PROTECT, related_name="entries", verbose_name=_("template item")
+    )
+    computed_value = models.FloatField(_("computed value"), null=True, blank=True)
+    computed_points = models.DecimalField(
+        _("computed points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    computed_note = models.TextField(_("how it was computed"), blank=True)
+    evidence_url = models.CharField(_("evidence page"), max_length=500, blank=True)
+    self_points = models.DecimalField(
+        _("self-assessed points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    self_note = models.TextField(_("self-assessment note"), blank=True)
+    inspector_points = models.DecimalField(
+        _("inspector's points"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    adjust_reason = models.TextField(_("reason for the adjustment"), blank=True)
+    missing_count = models.PositiveSmallIntegerField(_("things missing"), null=True, blank=True)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    veto_reason = models.TextField(_("reason for the veto"), blank=True)
+
+    objects = ScopedManager()
+    scope_paths = SHEET_PATHS.through("sheet")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sheet entry")
+        verbose_name_plural = _("sheet entries")
+        ordering = ["sheet", "item__kind", "item__group", "item__order", "item__pk"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="sheet_entry_one_per_item")]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+    @property
+    def adjusted(self) -> bool:
+        """An automatic item whose inspector's points differ from what the records computed."""
+        return (
+            self.item.method == Method.AUTOMATIC
+            and self.inspector_points is not None
+            and self.inspector_points != self.computed_points
+        )
+
+    @property
+    def effective_points(self) -> Decimal | None:
+        """The points that count: the inspector's when given; else what was computed (automatic items) or
+        the office's self-assessment (manual and deduction items) until the inspector scores."""
+        if self.inspector_points is not None:
+            return self.inspector_points
+        if self.item.method == Method.AUTOMATIC:
+            return self.computed_points
+        return self.self_points
+
+    def clean(self) -> None:
+        if self.adjusted and not self.adjust_reason.strip():
+            raise ValidationError(
+                {"adjust_reason": _("Give the reason for changing the points computed from the records.")}
+            )
+        if self.vetoed and not self.veto_reason.strip():
+            raise ValidationError({"veto_reason": _("Give the reason for the veto.")})
+
+
+class Objection(models.Model):
+    """An office's objection (异议) to its published sheet, lodged in the notice period and answered by the
+    township."""
+
+    sheet = models.ForeignKey(Sheet, models.CASCADE, related_name="objections", verbose_name=_("score sheet"))
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lodged_at = models.DateTimeField(_("lodged at"), default=timezone.now)
+    reason = models.TextField(_("objection"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = SHEET_PATHS.through("sheet")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["sheet", "lodged_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.lodged_at:%Y-%m-%d}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class RoundEvent(models.Model):
+    """What was done to a round, by whom, when and why; never edited."""
+
+    round = models.ForeignKey(
+        AssessmentRound, models.CASCADE, related_name="events", verbose_name=_("assessment round")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=RoundAction.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_paths = ROUND_PATHS.through("round", change_roles=NOBODY)
+
+    class Meta:
+        verbose_name = _("round event")
+        verbose_name_plural = _("round events")
+        ordering = ["round", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.get_action_display()}"
