@@ -75,9 +75,17 @@ def navigation(request) -> dict:
                 path.startswith(("/assessments/inspections/", "/assessments/rectifications/")),
             )
         )
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        items.append(
+            (
+                _("Assessment"),
+                "clipboard-check",
+                reverse("assessments:template_list"),
+                path.startswith("/assessments/templates/"),
+            )
+        )
     # Sections later issues fill in; they show in the menu so users know what is coming.
     for label, icon in [
-        (_("Assessment"), "clipboard-check"),
         (_("Reports"), "file-earmark-spreadsheet"),
     ]:
         items.append((label, icon, "", False))

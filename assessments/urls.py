@@ -26,4 +26,5 @@ urlpatterns = [
         views.evidence_download,
         name="rectification_evidence",
     ),
-] + urls_templates.urlpatterns
+    *urls_templates.urlpatterns,
+]
