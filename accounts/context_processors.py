@@ -80,8 +80,8 @@ def navigation(request) -> dict:
             (
                 _("Assessment"),
                 "clipboard-check",
-                reverse("assessments:template_list"),
-                path.startswith("/assessments/templates/"),
+                reverse("assessments:round_list"),
+                path.startswith(("/assessments/rounds/", "/assessments/sheets/", "/assessments/templates/")),
             )
         )
     # Sections later issues fill in; they show in the menu so users know what is coming.

@@ -704,6 +704,38 @@ def opinions_answered(office: Office, as_of: datetime.date) -> Result:
     return Result(_ratio(answered, total), note, url, missing=total - answered)
 
 
+def rectifications_open(office: Office, as_of: datetime.date) -> Result:
+    """R10: the office's rectification items (整改事项) whose deadline was on or before the date and that
+    were not done by it; a per-missing rule takes points off for each."""
+    from assessments.choices import RectificationStatus
+    from assessments.models import Rectification
+
+    items = list(
+        Rectification.objects.filter(
+            inspection__office=office, inspection__on__lte=as_of, deadline__lte=as_of
+        )
+        .filter(~Q(status=RectificationStatus.DONE) | Q(done_on__gt=as_of))
+        .order_by("deadline", "pk")
+        .values_list("content", "deadline")
+    )
+    url = _url("assessments:rectification_list", office=office.pk, overdue="true")
+    if not items:
+        return Result(
+            0, _("No rectification item was open past its deadline on %(day)s.") % {"day": as_of}, url, 0
+        )
+    shown = [
+        _("%(content)s (due %(deadline)s)")
+        % {"content": (content.strip().splitlines() or [""])[0], "deadline": deadline}
+        for content, deadline in items
+    ]
+    note = _("%(count)s rectification items open past their deadline on %(day)s: %(items)s.") % {
+        "count": len(items),
+        "day": as_of,
+        "items": _names(shown),
+    }
+    return Result(len(items), note, url, missing=len(items))
+
+
 # --- The registry --------------------------------------------------------------------------------------
 
 INDICATORS: dict[str, Indicator] = {
@@ -799,6 +831,13 @@ INDICATORS: dict[str, Indicator] = {
             FiveGoods.PUBLIC,
             Unit.RATIO,
             opinions_answered,
+        ),
+        Indicator(
+            "rectifications_open",
+            gettext_lazy("rectification items open past their deadline"),
+            FiveGoods.MECHANISMS,
+            Unit.COUNT,
+            rectifications_open,
         ),
     )
 }

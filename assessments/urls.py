@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import urls_templates, views
+from assessments import urls_rounds, urls_sheets, urls_templates, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
         name="rectification_evidence",
     ),
     *urls_templates.urlpatterns,
+    *urls_rounds.urlpatterns,
+    *urls_sheets.urlpatterns,
 ]

@@ -72,7 +72,7 @@ def fresh(office: Office) -> Office:
 # --- The registry ----------------------------------------------------------------------------------------
 
 
-def test_the_registry_names_thirteen_indicators_with_a_group_and_a_unit():
+def test_the_registry_names_fourteen_indicators_with_a_group_and_a_unit():
     assert list(INDICATORS) == [
         "org_setup",
         "sub_branches",
@@ -87,6 +87,7 @@ def test_the_registry_names_thirteen_indicators_with_a_group_and_a_unit():
         "reserve_cadres",
         "mobile_contact",
         "opinions_answered",
+        "rectifications_open",
     ]
     for code, indicator in INDICATORS.items():
         assert indicator.code == code
@@ -464,6 +465,78 @@ def test_opinions_answered_is_the_share_answered_by_the_date(world):
     assert compute("opinions_answered", fresh(world.other_office), AS_OF).value is None
 
 
+# --- 14. rectifications_open ------------------------------------------------------------------------------
+
+
+def test_rectifications_open_counts_the_items_not_done_by_their_deadline(world):
+    from assessments.choices import InspectionKind, RectificationStatus
+    from assessments.models import Inspection, Rectification
+
+    def visit(office, on):
+        return Inspection.objects.create(
+            office=office, on=on, kind=InspectionKind.INSPECTION, inspectors="刘建华", checked="检查台账"
+        )
+
+    spring, june = visit(world.office, D(2026, 3, 1)), visit(world.office, D(2026, 6, 20))
+    item = Rectification.objects.create
+    item(inspection=spring, content="完善值班日志\n逐日记录", owner="王建国", deadline=D(2026, 4, 1))
+    item(
+        inspection=spring,
+        content="公示值班表",
+        owner="王建国",
+        deadline=D(2026, 3, 20),
+        status=RectificationStatus.IN_PROGRESS,
+    )
+    # Done before the date: not counted; done after it: still open on the date.
+    item(
+        inspection=spring,
+        content="补齐党员档案",
+        owner="王建国",
+        deadline=D(2026, 4, 1),
+        status=RectificationStatus.DONE,
+        done_on=D(2026, 3, 25),
+        evidence="已补齐",
+    )
+    item(
+        inspection=spring,
+        content="补开党员大会",
+        owner="王建国",
+        deadline=D(2026, 5, 1),
+        status=RectificationStatus.DONE,
+        done_on=D(2026, 7, 15),
+        evidence="已补开",
+    )
+    # Deadline on the date counts; after it, not yet.
+    item(inspection=june, content="更新党务公开栏", owner="王建国", deadline=AS_OF)
+    item(inspection=june, content="整理佐证材料", owner="王建国", deadline=D(2026, 7, 20))
+    # Another office's item is not this office's.
+    item(
+        inspection=visit(world.other_office, D(2026, 3, 1)),
+        content="别处",
+        owner="李",
+        deadline=D(2026, 4, 1),
+    )
+
+    result = compute("rectifications_open", fresh(world.office), AS_OF)
+    assert (result.value, result.missing) == (4, 4)
+    assert result.note == (
+        "4 rectification items open past their deadline on 2026-07-10: 公示值班表 (due 2026-03-20)、"
+        "完善值班日志 (due 2026-04-01)、补开党员大会 (due 2026-05-01)、更新党务公开栏 (due 2026-07-10)."
+    )
+    assert result.evidence_url == (
+        reverse("assessments:rectification_list") + f"?office={world.office.pk}&overdue=true"
+    )
+    assert INDICATORS["rectifications_open"].unit == Unit.COUNT
+    assert points_for(result, 4, {"kind": "per_missing", "points": 0.5}) == 2.0
+    assert (
+        compute("rectifications_open", fresh(world.office), D(2026, 7, 31)).value == 4
+    )  # one done 7-15, one due
+    before = compute("rectifications_open", fresh(world.office), D(2026, 3, 10))
+    assert (before.value, before.missing) == (0, 0)
+    assert before.note == "No rectification item was open past its deadline on 2026-03-10."
+    assert points_for(before, 4, {"kind": "per_missing", "points": 0.5}) == 4.0
+
+
 # --- Points -----------------------------------------------------------------------------------------------
 
 BANDS = {"kind": "threshold", "bands": [[0.8, 0.7], [0.95, 1.0], [0, 0.2]]}
@@ -642,7 +715,7 @@ def test_compute_all_takes_a_bounded_number_of_queries(
         Meeting.objects.create(branch=branch, kind=MeetingKind.COMMITTEE, on=D(2026, 5, 1), topic="学习")
     with django_assert_max_num_queries(len(small.captured_queries)):
         compute_all(fresh(full_office), AS_OF)
-    assert len(small.captured_queries) <= 40  # 38 today: a few per indicator
+    assert len(small.captured_queries) <= 40  # 39 today: a few per indicator
 
 
 def test_compute_all_runs_for_every_office_of_the_demo_township(db):
