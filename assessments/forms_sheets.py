@@ -7,10 +7,13 @@ the views put beside the entry's fields.
 """
 
 from django import forms
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Method
+from assessments.models import EntryAttachment, Method
 from assessments.scoring import ItemKind
+from establishment.forms import MAX_ATTACHMENT_SIZE, AttachmentForm
 
 
 def points_field(label) -> forms.DecimalField:
@@ -71,12 +74,29 @@ class EntriesForm(forms.Form):
             self.add_error(self.name(entry, name), message)
 
 
-class SelfAssessmentForm(EntriesForm):
-    """The office's points and evidence note for each of its self-assessable items."""
+class EntryAttachmentForm(AttachmentForm):
+    """The establishment's attachment rules (kinds, real file signatures, size limit) for a sheet item."""
 
-    def __init__(self, entries, *args, **kwargs):
+    class Meta(AttachmentForm.Meta):
+        model = EntryAttachment
+
+
+class SelfAssessmentForm(EntriesForm):
+    """The office's points, evidence note and evidence files for each of its self-assessable items."""
+
+    def __init__(self, entries, *args, user=None, **kwargs):
         entries = [entry for entry in entries if self_assessable(entry)]
         super().__init__(entries, *args, **kwargs)
+        # Attachments on record are listed beside their item and removed with a tick.
+        self.fields["remove_attachments"] = forms.ModelMultipleChoiceField(
+            label=_("Remove attachments"),
+            queryset=EntryAttachment.objects.for_user(user, "change").filter(entry__in=self.entries)
+            if user is not None
+            else EntryAttachment.objects.none(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.uploads: list[EntryAttachmentForm] = []
         if not self.is_bound:
             for entry in self.entries:
                 self.initial[self.name(entry, "points")] = entry.self_points
@@ -86,7 +106,47 @@ class SelfAssessmentForm(EntriesForm):
         return {
             "points": points_field(_("self-assessed points")),
             "note": text_field(_("evidence"), _("where the inspectors can see it")),
+            "file": forms.FileField(
+                label=_("attach a file"),
+                required=False,
+                help_text=_("PDF, JPG, PNG, DOC or DOCX, at most %(size)s.")
+                % {"size": filesizeformat(MAX_ATTACHMENT_SIZE)},
+                widget=forms.FileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx", "class": "form-control"}
+                ),
+            ),
         }
+
+    def clean(self):
+        """Each upload is checked by the establishment's attachment rules; a refusal goes beside its item."""
+        data = super().clean()
+        self.uploads = []
+        for entry in self.entries:
+            name = self.name(entry, "file")
+            upload = data.get(name)
+            if not upload:
+                continue
+            attachment = EntryAttachmentForm(
+                {"description": ""}, {"file": upload}, instance=EntryAttachment(entry=entry)
+            )
+            if attachment.is_valid():
+                self.uploads.append(attachment)
+            else:
+                for errors in attachment.errors.values():
+                    self.refuse(entry, "file", errors)
+        return data
+
+    def save_attachments(self, user) -> None:
+        """Store the uploads and remove the ticked attachments; call inside the points' transaction."""
+        for attachment in self.uploads:
+            saved = attachment.save(commit=False)
+            saved.uploaded_by = user
+            saved.save()
+        for attachment in self.cleaned_data.get("remove_attachments") or []:
+            storage, name = attachment.file.storage, attachment.file.name
+            attachment.delete()
+            # The file goes only once the removal is committed.
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
 
 
 class ScoreForm(EntriesForm):
@@ -133,6 +193,7 @@ class ScoreForm(EntriesForm):
                     label=_("things missing"),
                     required=False,
                     min_value=0,
+                    max_value=999,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
                 ),
                 "reason": text_field(_("what is missing")),

@@ -362,7 +362,8 @@ class AssessmentRound(models.Model):
         """The last day objections may be lodged."""
         if self.published_on is None:
             return None
-        return self.published_on + datetime.timedelta(days=self.notice_days)
+        # Published on the 1st with five days' notice: objections until the 5th.
+        return self.published_on + datetime.timedelta(days=max(self.notice_days, 1) - 1)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -535,3 +536,34 @@ class RoundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.get_action_display()}"
+
+
+def entry_attachment_path(instance: "EntryAttachment", filename: str) -> str:
+    return f"assessments/{instance.entry.sheet_id}/{filename}"
+
+
+class EntryAttachment(models.Model):
+    """A scan or photo the office attaches to a self-assessed item as its evidence (issue 7)."""
+
+    entry = models.ForeignKey(
+        SheetEntry, models.CASCADE, related_name="attachments", verbose_name=_("sheet entry")
+    )
+    file = models.FileField(_("file"), upload_to=entry_attachment_path)
+    description = models.CharField(_("description"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+    # The office's own secretary and the township's staff attach evidence (the view checks
+    # rounds.can_self_assess and that the round is open); the county only reads.
+    scope_paths = SheetEntry.scope_paths.through("entry", change_roles=TOWNSHIP_AND_OFFICE)
+
+    class Meta:
+        verbose_name = _("evidence attachment")
+        verbose_name_plural = _("evidence attachments")
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -297,8 +297,11 @@ def score(
                     raise ValidationError(
                         _("Give the reason for changing the points computed from the records.")
                     )
-                entry.inspector_points = value
-                entry.adjust_reason = reason if value != entry.computed_points else ""
+                # The computed points given back unchanged are no adjustment: the item keeps following
+                # the records, so a later refresh still counts.
+                adjusted = value != entry.computed_points
+                entry.inspector_points = value if adjusted else None
+                entry.adjust_reason = reason if adjusted else ""
         else:
             if points is None:
                 entry.inspector_points = None
@@ -331,7 +334,9 @@ def lines(entries: Iterable[SheetEntry]) -> list[scoring.Line]:
 def sheet_total(sheet: Sheet) -> scoring.Total:
     """The sheet's totals from the points that count (see the module's docstring)."""
     template = sheet.round.template
-    entries = sheet.entries.select_related("item")
+    # A page that shows many sheets prefetches their entries with the items (round_detail).
+    prefetched = getattr(sheet, "_prefetched_objects_cache", {})
+    entries = prefetched["entries"] if "entries" in prefetched else sheet.entries.select_related("item")
     return scoring.add_up(lines(entries), template.bonus_cap, template.bands)
 
 
@@ -392,6 +397,9 @@ def lodge_objection(sheet: Sheet, user, reason: str, today: datetime.date | None
     if not reason:
         raise ValidationError(_("Give the reason for the objection."))
     with transaction.atomic():
+        Sheet.objects.select_for_update().get(pk=sheet.pk)  # two submits at once make one objection
+        if sheet.objections.filter(answered_at__isnull=True).exists():
+            raise ValidationError(_("An objection of this office is waiting for its answer."))
         return Objection.objects.create(sheet=sheet, lodged_by=user, reason=reason)
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("sheets/<int:pk>/score/", views.sheet_score, name="sheet_score"),
     path("sheets/<int:pk>/print/", views.sheet_print, name="sheet_print"),
     path("sheets/<int:pk>/objection/", views.sheet_objection, name="sheet_objection"),
+    path("attachments/<int:pk>/", views.entry_attachment, name="entry_attachment"),
 ]

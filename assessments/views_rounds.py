@@ -8,11 +8,13 @@ rounds, only his own row until the round is published and every row after; the c
 rounds only (404 before); villages see none (404). The rules are assessments.rounds's.
 """
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,7 +78,11 @@ def is_published(round_: AssessmentRound) -> bool:
 def visible_sheets(user, round_: AssessmentRound):
     """The rows `user` sees: every sheet of a published round (the township's ranking is public to its
     offices), else only the sheets in his scope."""
-    sheets = round_.sheets.select_related("office__community").order_by("office__sort_order", "office__name")
+    sheets = (
+        round_.sheets.select_related("office__community")
+        .prefetch_related(Prefetch("entries", queryset=SheetEntry.objects.select_related("item")))
+        .order_by("office__sort_order", "office__name")
+    )
     if is_published(round_):
         return sheets
     return sheets.filter(pk__in=Sheet.objects.for_user(user).filter(round=round_).values("pk"))
@@ -128,9 +134,11 @@ class RoundListView(TemplateView):
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        queryset = visible_rounds(user).order_by("-year", "township__name")
+        queryset = (
+            visible_rounds(user).order_by("-year", "township__name").annotate(sheet_total=Count("sheets"))
+        )
         query = self.request.GET.get("q", "").strip()
-        if query.isdigit():
+        if re.fullmatch(r"[0-9]{1,4}", query):
             queryset = queryset.filter(year=int(query))
         state = self.request.GET.get("state", "")
         if state in RoundState.values:
@@ -138,12 +146,13 @@ class RoundListView(TemplateView):
         page = Paginator(queryset, 25).get_page(self.request.GET.get("page"))
         for round_ in page:
             round_.badge = STATE_BADGES.get(round_.state, "text-bg-light")
-            round_.sheet_count = round_.sheets.count()
+            round_.sheet_count = round_.sheet_total
         context.update(page_obj=page, rounds=page.object_list, query=query, state=state, states=RoundState)
         if may_open(user):
             form = form or open_form(user)
             context["form"] = form
             year = form.initial.get("year") if not form.is_bound else form.data.get("year")
+            year = int(year) if re.fullmatch(r"[0-9]{1,4}", str(year or "")) else None
             context["open_year"] = year
             context["has_template"] = township_templates(user).filter(year=year or 0).exists()
         return context
@@ -441,7 +450,9 @@ def results_workbook(user, round_: AssessmentRound):
         ]
         for row in rows
     ]
-    sheets = [row["sheet"] for row in rows]
+    # The ranking is public to the township's offices once published; each sheet's item-level working
+    # (notes, reasons) only to those who may open that sheet.
+    sheets = Sheet.objects.for_user(user).filter(pk__in=[row["sheet"].pk for row in rows])
     entries = (
         SheetEntry.objects.filter(sheet__in=sheets)
         .select_related("item", "sheet__office__community")
@@ -516,7 +527,7 @@ class RoundCompareView(TemplateView):
         offices = Office.objects.for_user(user).select_related("township").order_by("township", "sort_order")
         office_id = self.request.GET.get("office", "")
         if office_id:
-            if not office_id.isdigit():
+            if not re.fullmatch(r"[0-9]{1,10}", office_id):
                 raise Http404
             office = get_object_or_404(offices, pk=int(office_id))
         else:

@@ -6,11 +6,14 @@ published; everyone else gets 404. What each may do is the services' rule (asses
 PermissionDenied is a 403 and their ValidationError a message or a field error.
 """
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,7 +24,7 @@ from accounts.choices import Role
 from accounts.scope import can_change
 from assessments import rounds, templating
 from assessments.forms_sheets import ObjectionForm, ScoreForm, SelfAssessmentForm, self_assessable
-from assessments.models import Method, RoundState, Sheet
+from assessments.models import EntryAttachment, Method, RoundState, Sheet
 from assessments.scoring import Grade
 
 
@@ -38,8 +41,14 @@ def get_sheet(user, pk: int) -> Sheet:
     return sheet
 
 
-def entries_of(sheet: Sheet) -> list:
-    return list(sheet.entries.select_related("item").order_by("item__order", "item__pk"))
+def entries_of(sheet: Sheet, user) -> list:
+    """The sheet's entries with their evidence attachments (`entry.attachments.all`)."""
+    attachments = EntryAttachment.objects.for_user(user, "view").order_by("pk")
+    return list(
+        sheet.entries.select_related("item")
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
+        .order_by("item__order", "item__pk")
+    )
 
 
 def round_urls(sheet: Sheet) -> dict:
@@ -105,7 +114,7 @@ def layout(sheet: Sheet, entries: list) -> dict:
 
 def sheet_context(request, sheet: Sheet, entries: list | None = None) -> dict:
     user = request.user
-    entries = entries if entries is not None else entries_of(sheet)
+    entries = entries if entries is not None else entries_of(sheet, user)
     state = sheet.round.state
     own = rounds.is_own_office_secretary(user, sheet)
     context = {
@@ -161,6 +170,24 @@ def save_entries(form, entries, call) -> bool:
     return True
 
 
+def save_self(form, user) -> bool:
+    """The points, notes and attachments, all in one transaction."""
+    with transaction.atomic():
+        saved = save_entries(
+            form,
+            form.entries,
+            lambda entry: (
+                "points",
+                lambda: rounds.self_assess(
+                    entry, user, form.value(entry, "points"), form.value(entry, "note") or ""
+                ),
+            ),
+        )
+        if saved:
+            form.save_attachments(user)
+    return saved
+
+
 @login_required
 def sheet_self(request, pk: int):
     """The office's self-assessment: points and an evidence note for every manual, deduction and bonus
@@ -170,19 +197,10 @@ def sheet_self(request, pk: int):
         raise PermissionDenied
     if sheet.round.state != RoundState.OPEN:
         return refuse_closed(request, sheet, _("Self-assessment is closed for this round."))
-    entries = entries_of(sheet)
-    form = SelfAssessmentForm(entries, request.POST or None)
+    entries = entries_of(sheet, request.user)
+    form = SelfAssessmentForm(entries, request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
-        if form.is_valid() and save_entries(
-            form,
-            form.entries,
-            lambda entry: (
-                "points",
-                lambda: rounds.self_assess(
-                    entry, request.user, form.value(entry, "points"), form.value(entry, "note") or ""
-                ),
-            ),
-        ):
+        if form.is_valid() and save_self(form, request.user):
             messages.success(request, _("Self-assessment saved. Submit it when every item is done."))
             if request.POST.get("then") == "submit":
                 return redirect("assessments:sheet_submit_self", sheet.pk)
@@ -210,7 +228,7 @@ def sheet_submit_self(request, pk: int):
             return redirect("assessments:sheet_self", sheet.pk)
         messages.success(request, _("Self-assessment submitted: the township's inspectors will score it."))
         return redirect("assessments:sheet_detail", sheet.pk)
-    entries = [entry for entry in entries_of(sheet) if self_assessable(entry)]
+    entries = [entry for entry in entries_of(sheet, request.user) if self_assessable(entry)]
     context = sheet_context(request, sheet)
     context.update(
         self_entries=entries,
@@ -227,7 +245,7 @@ def sheet_score(request, pk: int):
         raise PermissionDenied
     if sheet.round.state not in rounds.SCORABLE:
         return refuse_closed(request, sheet, _("The round is published: reopen it to change a score."))
-    entries = entries_of(sheet)
+    entries = entries_of(sheet, request.user)
     form = ScoreForm(entries, request.POST or None)
     if request.method == "POST":
 
@@ -263,3 +281,17 @@ def sheet_objection(request, pk: int):
     else:
         messages.success(request, _("Objection lodged: the township will answer it."))
     return redirect(f"{reverse('assessments:sheet_detail', args=[sheet.pk])}#objections")
+
+
+@login_required
+def entry_attachment(request, pk: int):
+    """An item's evidence file, to those who may see its sheet; never from a public /media/ URL."""
+    attachment = get_object_or_404(
+        EntryAttachment.objects.for_user(request.user, "view").select_related("entry"), pk=pk
+    )
+    get_sheet(request.user, attachment.entry.sheet_id)  # the county only once published
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(attachment.file.name))

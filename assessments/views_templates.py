@@ -5,6 +5,8 @@ Township staff change their township's sheets; office secretaries and the county
 secretaries see none (404). Everything comes through `for_user`.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -78,7 +80,7 @@ class TemplateListView(TemplateView):
         query = self.request.GET.get("q", "").strip()
         if query:
             templates = templates.filter(title__icontains=query) | templates.filter(
-                year=int(query) if query.isdigit() else -1
+                year=int(query) if re.fullmatch(r"[0-9]{1,4}", query) else -1
             )
         page = Paginator(templates, 25).get_page(self.request.GET.get("page"))
         changeable = set(

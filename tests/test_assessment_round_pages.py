@@ -302,7 +302,7 @@ def test_lock_and_reopen_with_a_reason(world, template):
     round_ = published_round(world, template)
     client = login(world, "township")
     response = client.post(action_url(round_, "lock"))
-    assert any("2026-07-25" in text for text in texts(response))  # the notice period is not over
+    assert any("2026-07-24" in text for text in texts(response))  # five days' notice from the 20th
     round_.refresh_from_db()
     assert round_.state == RoundState.NOTICE
 
@@ -404,3 +404,12 @@ def test_compare_year_on_year(world, template):
     # The office secretary sees his own office's years; another office is not his to compare.
     assert login(world, "office").get(url).status_code == 200
     assert login(world, "other_office").get(url).status_code == 404
+
+
+def test_odd_input_in_the_address_is_a_clean_page_not_a_crash(world, template):
+    client = login(world, "township")
+    assert client.get(reverse("assessments:round_list") + "?q=²").status_code == 200
+    assert client.get(reverse("assessments:template_list") + "?q=²").status_code == 200
+    assert client.get(reverse("assessments:round_compare") + "?office=²").status_code == 404
+    response = client.post(reverse("assessments:round_list"), {"year": "abc"})
+    assert response.status_code == 200 and not AssessmentRound.objects.exists()

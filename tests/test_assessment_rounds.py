@@ -319,10 +319,12 @@ def test_objections_only_by_the_office_and_only_in_the_notice_period(world, publ
     with pytest.raises(ValidationError):
         rounds.lodge_objection(sheet, world.users["office"], "分数有误", TODAY - datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
-        rounds.lodge_objection(sheet, world.users["office"], "分数有误", TODAY + datetime.timedelta(days=6))
-    objection = rounds.lodge_objection(
-        sheet, world.users["office"], "档案已补齐", TODAY + datetime.timedelta(days=5)
+        rounds.lodge_objection(sheet, world.users["office"], "分数有误", TODAY + datetime.timedelta(days=5))
+    objection = rounds.lodge_objection(  # five days' notice: the day of publishing and four more
+        sheet, world.users["office"], "档案已补齐", TODAY + datetime.timedelta(days=4)
     )
+    with pytest.raises(ValidationError):  # one objection at a time: a double submit makes one
+        rounds.lodge_objection(sheet, world.users["office"], "档案已补齐", TODAY + datetime.timedelta(days=4))
     assert (objection.sheet, objection.lodged_by, objection.answered) == (sheet, world.users["office"], False)
 
 
@@ -336,9 +338,9 @@ def test_lock_only_after_the_notice_period_with_every_objection_answered(world, 
     staff = world.users["township"]
     sheet = published.sheets.get(office=world.office)
     objection = rounds.lodge_objection(sheet, world.users["office"], "档案已补齐", TODAY)
-    after = TODAY + datetime.timedelta(days=6)
+    after = TODAY + datetime.timedelta(days=5)
     with pytest.raises(ValidationError):
-        rounds.lock(published, staff, TODAY + datetime.timedelta(days=5))
+        rounds.lock(published, staff, TODAY + datetime.timedelta(days=4))
     with pytest.raises(ValidationError, match="1"):
         rounds.lock(published, staff, after)
     with pytest.raises(PermissionDenied):
@@ -413,3 +415,16 @@ def test_refresh_recomputes_every_sheet_until_published(world, published):
     assert rounds.refresh_round(published, staff, TODAY) == 2
     east = published.sheets.get(office=world.office)
     assert entry(east, Method.AUTOMATIC).computed_points == Decimal("4.00")
+
+
+def test_giving_back_the_computed_points_is_no_adjustment_so_a_refresh_still_counts(world, setup):
+    sheet = open_(world, setup).sheets.get()
+    automatic = entry(sheet, Method.AUTOMATIC)
+    SheetEntry.objects.filter(pk=automatic.pk).update(computed_points=Decimal("3"))
+    automatic.refresh_from_db()
+    rounds.score(automatic, world.users["township"], points=Decimal("3"))  # the form's prefilled value
+    automatic.refresh_from_db()
+    assert automatic.inspector_points is None and automatic.adjust_reason == ""
+    SheetEntry.objects.filter(pk=automatic.pk).update(computed_points=Decimal("1.5"))  # a refresh
+    automatic.refresh_from_db()
+    assert automatic.effective_points == Decimal("1.5")  # it follows the records again

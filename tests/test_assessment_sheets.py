@@ -4,10 +4,12 @@ a reason, kept beside the computed value; deductions; vetoes), the A4 score shee
 notice period."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessments import rounds, templating
 from assessments.forms_sheets import ScoreForm
-from assessments.models import Method, Objection, RoundState, SheetEntry, TemplateItem
+from assessments.models import EntryAttachment, Method, Objection, RoundState, SheetEntry, TemplateItem
 from assessments.scoring import Grade, ItemKind
 from tests.access import check_access
 
@@ -389,3 +391,110 @@ def test_objections_only_in_the_notice_period(world, sheet):
     response = client.post(url, {"reason": " "})
     assert _("Give the reason for the objection.") in texts(response)
     assert Objection.objects.count() == 1
+
+
+# --- Evidence attachments ---------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="活动照片.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def attach(entry, user=None, description="活动照片"):
+    attachment = EntryAttachment(entry=entry, description=description, uploaded_by=user)
+    attachment.file.save("活动照片.pdf", io.BytesIO(PDF))
+    return attachment
+
+
+def test_the_office_attaches_evidence_with_its_self_assessment(world, sheet):
+    client = login(world, "office")
+    url = reverse("assessments:sheet_self", args=[sheet.pk])
+    manual = entries(sheet, Method.MANUAL)[0]
+    response = client.post(url, {**self_data(sheet, points=2), f"e{manual.pk}-file": pdf()})
+    assert response.status_code == 302
+    attachment = manual.attachments.get()
+    assert attachment.description == "活动照片" and attachment.uploaded_by == world.users["office"]
+    assert attachment.file.name.startswith(f"assessments/{sheet.pk}/")
+    manual.refresh_from_db()
+    assert manual.self_points == Decimal("2.00")
+    # Shown beside the item on the sheet, the scoring page and (by name) the print page.
+    link = reverse("assessments:entry_attachment", args=[attachment.pk])
+    detail = client.get(reverse("assessments:sheet_detail", args=[sheet.pk])).content.decode()
+    assert link in detail
+    score = login(world, "township").get(reverse("assessments:sheet_score", args=[sheet.pk]))
+    assert link in score.content.decode()
+    printed = client.get(reverse("assessments:sheet_print", args=[sheet.pk])).content.decode()
+    assert "print-attachments" in printed and "活动照片" in printed
+    download = client.get(link)
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_the_township_may_attach_for_the_office(world, sheet):
+    manual = entries(sheet, Method.MANUAL)[0]
+    response = login(world, "township").post(
+        reverse("assessments:sheet_self", args=[sheet.pk]), {**self_data(sheet), f"e{manual.pk}-file": pdf()}
+    )
+    assert response.status_code == 302
+    assert manual.attachments.get().uploaded_by == world.users["township"]
+
+
+def test_a_bad_file_is_refused_beside_its_item_and_nothing_is_saved(world, sheet):
+    manual = entries(sheet, Method.MANUAL)[0]
+    fake = SimpleUploadedFile("照片.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    disguised = SimpleUploadedFile("照片.pdf", b"MZ\x90\x00not a pdf", content_type="application/pdf")
+    other = entries(sheet, Method.MANUAL)[1]
+    response = login(world, "office").post(
+        reverse("assessments:sheet_self", args=[sheet.pk]),
+        {**self_data(sheet, points=2), f"e{manual.pk}-file": fake, f"e{other.pk}-file": disguised},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "照片.exe" in " ".join(form.errors[f"e{manual.pk}-file"])
+    assert "照片.pdf" in " ".join(form.errors[f"e{other.pk}-file"])
+    html = response.content.decode()
+    item = html.split(f'id="self-entry-{manual.pk}"')[1].split("</li>")[0]
+    assert "field-error" in item
+    assert _("Nothing was saved: correct the fields marked below.") in texts(response)
+    assert not manual.attachments.exists() and not other.attachments.exists()
+    manual.refresh_from_db()
+    assert manual.self_points is None
+
+
+def test_attachment_download_access(world, sheet):
+    attachment = attach(entries(sheet, Method.MANUAL)[0])
+    url = reverse("assessments:entry_attachment", args=[attachment.pk])
+    check_access(world, url, {"anonymous": 302, "township": 200, "office": 200, "county": 404, **ALL_404})
+    publish(world, sheet)
+    check_access(world, url, {"anonymous": 302, "township": 200, "office": 200, "county": 200, **ALL_404})
+
+
+def test_an_attachment_is_removed_with_a_tick(world, sheet):
+    manual = entries(sheet, Method.MANUAL)[0]
+    attachment = attach(manual, world.users["office"])
+    client = login(world, "office")
+    url = reverse("assessments:sheet_self", args=[sheet.pk])
+    page = client.get(url).content.decode()
+    assert f'name="remove_attachments" value="{attachment.pk}"' in page
+    response = client.post(url, {**self_data(sheet), "remove_attachments": [attachment.pk]})
+    assert response.status_code == 302
+    assert not EntryAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_attachments_are_refused_once_the_round_leaves_open(world, sheet):
+    manual = entries(sheet, Method.MANUAL)[0]
+    attachment = attach(manual, world.users["office"])
+    rounds.start_scoring(sheet.round, world.users["township"])
+    url = reverse("assessments:sheet_self", args=[sheet.pk])
+    client = login(world, "office")
+    response = client.post(
+        url, {**self_data(sheet), f"e{manual.pk}-file": pdf(), "remove_attachments": [attachment.pk]}
+    )
+    assert response.status_code == 302
+    assert _("Self-assessment is closed for this round.") in texts(response)
+    assert list(EntryAttachment.objects.filter(entry=manual)) == [attachment]
+    # Still shown, with no upload or remove controls, on the sheet page.
+    detail = client.get(reverse("assessments:sheet_detail", args=[sheet.pk])).content.decode()
+    assert reverse("assessments:entry_attachment", args=[attachment.pk]) in detail
+    assert "remove_attachments" not in detail
