@@ -26,13 +26,11 @@ from django.db import transaction
 from django.forms import BaseForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
+from xlsxwriter.utility import xl_col_to_name
 
 from records.cleaning import clean_text, parse_date
-from records.workbook import BORDER, add_sheet, cell_value
+from records.workbook import WorkbookWriter, cell_value
 
 # Title rows (the form's name, the reporting unit) sit above the header; it is looked for this far down.
 HEADER_SCAN_ROWS = 10
@@ -471,47 +469,44 @@ class Importer:
 
     def template(self, title: str, *, unit: str = "", instructions: str = "") -> bytes:
         """An empty workbook with the headers and dropdowns, and a sheet explaining every column."""
-        workbook = Workbook()
-        workbook.remove(workbook.active)
+        writer = WorkbookWriter(stream=False)  # the hidden options sheet is written a column at a time
         headers = [c.label + ("*" if c.required else "") for c in self.columns]
-        add_sheet(workbook, title, headers, [], unit=unit, date=datetime.date.today())
-        sheet = workbook.worksheets[0]
-        if instructions:
-            sheet.cell(row=2, column=1, value=instructions)
-        for index, column in enumerate(self.columns, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, 12)
+        sheet = writer.add_sheet(title, headers, unit=unit, note=instructions, date=datetime.date.today())
+        # Text columns: Excel keeps all 18 digits of an ID number and the 0 of a phone number.
+        text = writer.add_format({"num_format": "@"})
+        for index, column in enumerate(self.columns):
             if isinstance(column.parse, Compact):
-                sheet.column_dimensions[letter].width = 22
-                for row in range(4, 4 + TEMPLATE_ROWS):
-                    # Text cells: Excel keeps all 18 digits of an ID number and the 0 of a phone number.
-                    sheet.cell(row=row, column=index).number_format = "@"
-        self._add_notes(workbook, title, unit)
-        option_columns = [(i, c, list(self.column_options(c))) for i, c in enumerate(self.columns, start=1)]
+                sheet.set_width(index, 20)
+                sheet.worksheet.set_column(index, index, 22, text)
+            else:
+                sheet.set_width(index, 10)
+        self._add_notes(writer, title, unit)
+        option_columns = [(i, c, list(self.column_options(c))) for i, c in enumerate(self.columns)]
         option_columns = [(i, c, values) for i, c, values in option_columns if values]
         if option_columns:
-            options = workbook.create_sheet(OPTIONS_SHEET)
-            options.sheet_state = "hidden"
-            for position, (index, _column, values) in enumerate(option_columns, start=1):
-                letter = get_column_letter(position)
-                for row, value in enumerate(values, start=1):
-                    options.cell(row=row, column=position, value=cell_value(value))
-                validation = DataValidation(
-                    type="list",
-                    formula1=f"'{OPTIONS_SHEET}'!${letter}$1:${letter}${len(values)}",
-                    allow_blank=True,
-                    errorStyle="warning",  # aliases (大学, √) are accepted too: warn, do not refuse
-                    showErrorMessage=True,
-                    error=_("Choose a value from the list."),
+            options = writer.book.add_worksheet(OPTIONS_SHEET)
+            options.hide()
+            for position, (index, _column, values) in enumerate(option_columns):
+                for row, value in enumerate(values):
+                    options.write_string(row, position, str(cell_value(value)))
+                letter = xl_col_to_name(position)
+                sheet.worksheet.data_validation(
+                    3,
+                    index,
+                    2 + TEMPLATE_ROWS,
+                    index,
+                    {
+                        "validate": "list",
+                        "source": f"='{OPTIONS_SHEET}'!${letter}$1:${letter}${len(values)}",
+                        "ignore_blank": True,
+                        # aliases (大学, √) are accepted too: warn, do not refuse
+                        "error_type": "warning",
+                        "error_message": str(_("Choose a value from the list.")),
+                    },
                 )
-                target = get_column_letter(index)
-                validation.add(f"{target}4:{target}{3 + TEMPLATE_ROWS}")
-                sheet.add_data_validation(validation)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return writer.close()
 
-    def _add_notes(self, workbook, title: str, unit: str) -> None:
+    def _add_notes(self, writer: WorkbookWriter, title: str, unit: str) -> None:
         rows = []
         for column in self.columns:
             explanation = " ".join(str(part) for part in (column.note, column.parse.hint) if part)
@@ -526,8 +521,7 @@ class Importer:
                     column.example,
                 ]
             )
-        add_sheet(
-            workbook,
+        notes = writer.add_sheet(
             _("How to fill in"),
             [
                 _("column"),
@@ -541,20 +535,14 @@ class Importer:
             unit=unit,
             date=datetime.date.today(),
         )
-        notes = workbook.worksheets[-1]
-        notes.column_dimensions["D"].width = 50
-        notes.column_dimensions["E"].width = 40
+        notes.ncols = len(self.columns)  # the example row below is as wide as the first sheet
         # An example row laid out as the first sheet is, far enough down not to be taken for a header.
-        start = max(notes.max_row + 2, HEADER_SCAN_ROWS + 2)
-        notes.cell(row=start, column=1, value=_("Example row")).font = Font(bold=True)
-        for index, column in enumerate(self.columns, start=1):
-            head = notes.cell(row=start + 1, column=index, value=column.label)
-            head.font = Font(bold=True)
-            head.border = BORDER
-            example = notes.cell(row=start + 2, column=index, value=cell_value(column.example))
-            example.border = BORDER
-            if isinstance(column.example, datetime.date):
-                example.number_format = "yyyy-mm-dd"
+        notes.row = max(notes.row + 1, HEADER_SCAN_ROWS + 1)
+        notes.write_row([_("Example row")], "bold", measure=False)
+        notes.write_row([column.label for column in self.columns], "header", measure=False)
+        notes.write_row([column.example for column in self.columns], measure=False)
+        notes.set_width(3, 48)
+        notes.set_width(4, 38)
 
 
 def open_workbook(upload, max_bytes: int = MAX_FILE_BYTES):

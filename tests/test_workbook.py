@@ -47,3 +47,32 @@ def test_numbers_and_dates_keep_their_types_and_the_sheet_is_set_up_for_a4():
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
     assert sheet.print_title_rows == "$1:$3"
+
+
+def test_a_totals_row_follows_the_rows_in_bold():
+    content = build_workbook(
+        [{"title": "统计", "headers": ["村", "党员"], "rows": [["甲", 3], ["乙", 4]], "totals": ["合计", 7]}]
+    )
+    sheet = load(content)["统计"]
+    assert [sheet["A6"].value, sheet["B6"].value] == ["合计", 7]
+    assert sheet["A6"].font.b
+    assert sheet["B6"].value == sheet["B4"].value + sheet["B5"].value
+
+
+def test_rows_may_be_a_generator_consumed_once_and_progress_is_reported():
+    from records.workbook import WorkbookWriter
+
+    seen = []
+    writer = WorkbookWriter()
+    writer.add_sheet("名单", ["序号"], ([n] for n in range(2500)), progress=seen.append)
+    sheet = load(writer.close())["名单"]
+    assert sheet.max_row == 3 + 2500
+    assert sheet["A2503"].value == 2499
+    assert seen == [1000, 2000]
+
+
+def test_column_widths_follow_the_longest_chinese_text():
+    content = build_workbook([{"title": "名单", "headers": ["名称", "备注"], "rows": [["张庄村党支部委员会", "x"]]}])
+    sheet = load(content)["名单"]
+    assert sheet.column_dimensions["A"].width >= 18
+    assert sheet.column_dimensions["B"].width < sheet.column_dimensions["A"].width
