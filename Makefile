@@ -14,6 +14,8 @@ run: setup
 	@echo ""
 	@echo "  打开 / open:  http://127.0.0.1:$(PORT)/"
 	@echo ""
+	@# The background worker (county workbook, large imports) runs beside the web server and stops with it.
+	$(DEMO_ENV) $(PY) manage.py run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup $(STAMPS)/system-test

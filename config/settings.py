@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "meetings",
     "ledger",
     "assessments",
+    "jobs",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -27,4 +27,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("ledger/", include("ledger.urls")),
     path("assessments/", include("assessments.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -71,7 +71,7 @@ class ScopedListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["opts"] = self.model._meta
-        context["can_create"] = can_create(self.request.user, self.model) and hasattr(self, "create_url_name")
+        context["can_create"] = hasattr(self, "create_url_name") and can_create(self.request.user, self.model)
         context["create_url_name"] = getattr(self, "create_url_name", "")
         query = self.request.GET.copy()
         query.pop("page", None)

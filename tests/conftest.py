@@ -245,3 +245,20 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def job_worker(transactional_db, settings, tmp_path):
+    """The background worker, running in a thread beside the live server as `make run` runs it beside
+    runserver; stopped (after the job at hand) when the test ends."""
+    import threading
+
+    from jobs.services import work
+
+    settings.MEDIA_ROOT = tmp_path
+    stop = threading.Event()
+    thread = threading.Thread(target=work, kwargs={"poll": 0.1, "stop": stop}, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join(timeout=30)
