@@ -521,6 +521,34 @@ class RoundCompareView(TemplateView):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export_xlsx()
+        return super().get(request, *args, **kwargs)
+
+    def export_xlsx(self):
+        """The table as shown: the office's published years with points per group, total and rank."""
+        context = self.get_context_data()
+        office = context["office"]
+        if office is None:
+            raise Http404
+        headers = [_("year"), *(str(label) for _code, label in context["groups"])]
+        headers += [_("total"), _("change"), _("grade"), _("rank")]
+        rows = (
+            [
+                row["year"],
+                *row["groups"],
+                row.get("total"),
+                row.get("change"),
+                row.get("grade"),
+                row.get("rank"),
+            ]
+            for row in context["rows"]
+        )
+        title = _("Year on year") + f" · {office}"
+        content = build_workbook([{"title": title, "headers": headers, "rows": rows, "unit": str(office)}])
+        return xlsx_response(content, title)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

@@ -36,7 +36,7 @@ from establishment.board_tables import (
 )
 from establishment.choices import CellState
 from establishment.models import Campaign, GoodPractice, Opinion, OpinionSession, SurveySnapshot
-from records.tables import export_rows
+from records.tables import EXPORT_CHUNK_SIZE, export_rows
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from records.workbook import build_workbook, xlsx_response
 
@@ -244,7 +244,7 @@ class OpinionSessionListView(SectionListView):
             .select_related("session__office")
             .order_by("session__office__sort_order", "session__held_on", "session", "pk")
         )
-        opinion_rows = [
+        opinion_rows = (
             [
                 str(o.session.office),
                 o.session.get_kind_display(),
@@ -254,8 +254,8 @@ class OpinionSessionListView(SectionListView):
                 o.response,
                 o.answered_on,
             ]
-            for o in opinions
-        ]
+            for o in opinions.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        )
         field = Opinion._meta.get_field
         title = _("Opinion collections")
         unit = str(self.request.user.scope_unit or "") if not self.request.user.is_superuser else ""

@@ -244,8 +244,8 @@ class MonthListView(TemplateView):
         return ["ledger/township_board.html" if self.is_township_view() else "ledger/month_list.html"]
 
     def get(self, request, *args, **kwargs):
-        if self.is_township_view() and request.GET.get("export") == "xlsx":
-            return self.export_board()
+        if request.GET.get("export") == "xlsx":
+            return self.export_board() if self.is_township_view() else self.export_office()
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -282,6 +282,7 @@ class MonthListView(TemplateView):
             "unit": unit_name(office),
             "page_obj": page,
             "rows": page.object_list,
+            "all_rows": rows,
             "current": current,
             "current_param": month_param(current),
             "has_current": has_current,
@@ -292,6 +293,38 @@ class MonthListView(TemplateView):
             ],
             "stuck": item_rows(stuck_items(user).filter(ledger__office=office), today, user)[:50],
         }
+
+    def export_office(self) -> HttpResponse:
+        """The office's months as its list shows them, every page of them."""
+        context = self.office_context()
+        if context["office"] is None:
+            raise Http404
+        title = _("%(unit)s monthly ledger") % {"unit": context["unit"]}
+        rows = (
+            [
+                row.param,
+                _("closed") if row.ledger and row.ledger.is_closed else _("not closed"),
+                row.summary.received if row.summary else None,
+                row.summary.done if row.summary else None,
+                row.summary.carried if row.summary else None,
+                row.summary.overdue if row.summary else None,
+                row.rate_percent,
+            ]
+            for row in context["all_rows"]
+        )
+        headers = [
+            _("month"),
+            _("status"),
+            _("received"),
+            _("done"),
+            _("carried"),
+            _("overdue"),
+            _("clearance rate (percent)"),
+        ]
+        content = build_workbook(
+            [{"title": title, "headers": headers, "rows": rows, "unit": context["unit"]}]
+        )
+        return xlsx_response(content, title)
 
     # The township table ----------------------------------------------------------------------------
 
