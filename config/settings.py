@@ -177,3 +177,6 @@ MOBILE_CONTACT_DAYS = int(os.environ.get("ZDJ_MOBILE_CONTACT_DAYS", 90))
 
 # Every filter dropdown's empty choice reads "All" (django-filter's default is "---------").
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
+# A roster with at least this many rows is checked and saved by the background worker (`run_jobs`).
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("ZDJ_IMPORT_BACKGROUND_ROWS", "500"))

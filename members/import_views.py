@@ -10,10 +10,12 @@ import secrets
 from collections import defaultdict
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +25,9 @@ from accounts.choices import ROLE_LEVEL
 from accounts.scope import can_create
 from branches.models import Branch, BranchName
 from communities.models import Village
-from members import idnumbers
+from jobs.models import Job
+from jobs.services import enqueue
+from members import idnumbers, tasks
 from members.choices import CATEGORY_FIELDS, Education, Gender, Standing
 from members.models import Member, years_between
 from records.imports import (
@@ -34,6 +38,7 @@ from records.imports import (
     Date,
     Importer,
     ImportFileError,
+    ImportResult,
     LongNumber,
     Name,
     compact_key,
@@ -332,7 +337,7 @@ class ImportPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-def preview(request, result, *, form=None, pending=None, filename="", revalidated=False):
+def preview(request, result, *, form=None, pending=None, filename="", revalidated=False, row_count=None):
     problems = result.row_problems
     rows = [(row.number, f.instance) for row, f in zip(result.rows, result.forms, strict=False)]
     return render(
@@ -345,7 +350,7 @@ def preview(request, result, *, form=None, pending=None, filename="", revalidate
             "problem_count": len(problems),
             "problem_rows": len({p.row for p in problems}),
             "rows": rows[:PREVIEW_ROWS],
-            "row_count": len(result.rows),
+            "row_count": len(result.rows) if row_count is None else row_count,
             "pending": pending,
             "filename": filename,
             "form": form or UploadForm(),
@@ -367,11 +372,23 @@ class MemberImportView(ImportPermissionMixin, View):
         if not form.is_valid():
             return render(request, "members/import_form.html", {"form": form, "columns": MEMBER_COLUMNS})
         upload = form.cleaned_data["file"]
+        importer = MemberImporter(request.user)
         try:
-            result = MemberImporter(request.user).run(upload)
+            result = importer.read(upload)
         except ImportFileError as error:
             form.add_error("file", str(error))
             return render(request, "members/import_form.html", {"form": form, "columns": MEMBER_COLUMNS})
+        if not result.file_problems and len(result.rows) >= settings.IMPORT_BACKGROUND_ROWS:
+            # Thousands of rows take a while to check: the worker does it, the page shows its progress.
+            job = enqueue(
+                request.user,
+                tasks.CHECK,
+                _("Check roster %(name)s") % {"name": upload.name},
+                {"path": tasks.store(result, upload.name)},
+            )
+            return redirect(job)
+        if not result.file_problems:  # cells that could not be read: the rest of the row is checked too
+            importer.validate(result)
         pending = None
         if result.is_valid:
             # The cleaned rows, not the file, wait for the confirmation; they are validated again then.
@@ -383,6 +400,38 @@ class MemberImportView(ImportPermissionMixin, View):
             }
             request.session[SESSION_KEY] = pending
         return preview(request, result, pending=pending, filename=upload.name)
+
+
+class MemberImportCheckedView(ImportPermissionMixin, View):
+    """The preview of a roster the worker has checked: the first rows and every problem it found."""
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(
+            Job.objects.for_user(request.user), pk=pk, kind=tasks.CHECK, state=Job.State.DONE
+        )
+        try:
+            stored = tasks.load(job.params["path"])
+        except FileNotFoundError:
+            raise Http404 from None
+        request.session.pop(SESSION_KEY, None)
+        data = stored["data"]
+        # The first rows, bound to forms again for display; the problems are the worker's, for all rows.
+        shown = ImportResult.from_data({"headers": data["headers"], "rows": data["rows"][:PREVIEW_ROWS]})
+        MemberImporter(request.user).validate(shown)
+        shown.sheet, shown.warnings = stored["sheet"], stored["warnings"]
+        shown.problems = ImportResult.problems_from_data(stored["problems"])
+        pending = None
+        if stored["valid"]:
+            pending = {
+                "token": secrets.token_urlsafe(16),
+                "digest": stored["digest"],
+                "filename": stored["filename"],
+                "path": job.params["path"],
+            }
+            request.session[SESSION_KEY] = pending
+        return preview(
+            request, shown, pending=pending, filename=stored["filename"], row_count=len(data["rows"])
+        )
 
 
 class MemberImportConfirmView(ImportPermissionMixin, View):
@@ -401,6 +450,15 @@ class MemberImportConfirmView(ImportPermissionMixin, View):
                 request, _("This import has expired or was replaced by another upload; upload again.")
             )
             return redirect("members:import")
+        if "path" in pending:  # a roster the worker checked: the worker saves it too
+            request.session.pop(SESSION_KEY, None)
+            job = enqueue(
+                request.user,
+                tasks.SAVE,
+                _("Import roster %(name)s") % {"name": pending["filename"]},
+                {"path": pending["path"], "digest": pending["digest"]},
+            )
+            return redirect(job)
         importer = MemberImporter(request.user)
         result = importer.restore(pending["data"])
         if not result.is_valid or result.digest() != pending["digest"]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("completeness/required/", views.RequiredKindsView.as_view(), name="required_kinds"),
     # Excel import of rosters: upload and preview, confirm, and the template.
     path("import/", import_views.MemberImportView.as_view(), name="import"),
+    path("import/checked/<int:pk>/", import_views.MemberImportCheckedView.as_view(), name="import_checked"),
     path("import/confirm/", import_views.MemberImportConfirmView.as_view(), name="import_confirm"),
     path("import/template/", import_views.MemberImportTemplateView.as_view(), name="import_template"),
 ]

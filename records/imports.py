@@ -37,6 +37,8 @@ HEADER_SCAN_ROWS = 10
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+# A long import reports its progress every so many rows.
+PROGRESS_ROWS = 100
 # Rows of the template that carry the dropdowns.
 TEMPLATE_ROWS = 1000
 OPTIONS_SHEET = "选项"
@@ -246,6 +248,13 @@ class ImportResult:
             rows=[Row(int(number), dict(values)) for number, values in data["rows"]],
         )
 
+    def problems_to_data(self) -> list:
+        return [[p.row, str(p.column), str(p.message)] for p in self.problems]
+
+    @staticmethod
+    def problems_from_data(data: list) -> list[Problem]:
+        return [Problem(row, column, message) for row, column, message in data]
+
     def digest(self) -> str:
         text = json.dumps(self.to_data(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -410,11 +419,13 @@ class Importer:
 
     # Validating and saving.
 
-    def validate(self, result: ImportResult) -> ImportResult:
+    def validate(self, result: ImportResult, progress=None) -> ImportResult:
         """Bind one form per row and check in-file uniqueness; adds to result.problems."""
         kwargs = self.get_form_kwargs()
         result.forms = []
-        for row in result.rows:
+        for index, row in enumerate(result.rows):
+            if progress is not None and index % PROGRESS_ROWS == 0:
+                progress(index, len(result.rows))
             form = self.form_class(data=row.values, **kwargs)
             if not form.is_valid():
                 for name, messages in form.errors.items():
@@ -452,16 +463,20 @@ class Importer:
             return declared
         return str(form.fields[name].label) if name in form.fields else ""
 
-    def restore(self, data: dict) -> ImportResult:
+    def restore(self, data: dict, progress=None) -> ImportResult:
         """A result kept by to_data(), validated again: the database may have changed since."""
-        return self.validate(ImportResult.from_data(data))
+        return self.validate(ImportResult.from_data(data), progress)
 
-    def save(self, result: ImportResult) -> list:
+    def save(self, result: ImportResult, progress=None) -> list:
         """Save every row in one transaction; any failure undoes all of them."""
         if not result.is_valid or len(result.forms) != len(result.rows):
             raise ValueError("only a validated, problem-free result can be saved")
         with transaction.atomic():
-            objects = [self.save_form(form) for form in result.forms]
+            objects = []
+            for index, form in enumerate(result.forms):
+                if progress is not None and index % PROGRESS_ROWS == 0:
+                    progress(index, len(result.forms))
+                objects.append(self.save_form(form))
             self.check_saved(objects)
         return objects
 
