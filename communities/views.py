@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.scope import can_change, can_create
 from assessments.services import attention as rectification_attention
+from communities.dashboard import dashboard
 from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilterSet
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
@@ -20,7 +21,8 @@ from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, Sc
 
 
 def home(request):
-    """The landing page: the counts of the user's scope and the offices or villages in it."""
+    """The landing page: the counts and charts of the user's scope, what needs attention, the offices or
+    villages in it; `?print=1` is the A4 print view of the dashboard."""
     user = request.user
     offices = annotate_offices(Office.objects.for_user(user))
     counts = {
@@ -32,10 +34,18 @@ def home(request):
         "mobile_overdue": Member.objects.for_user(user).mobile_overdue().count(),
     }
     villages = Village.objects.for_user(user).select_related("office") if counts["offices"] == 0 else None
+    dash = dashboard(user)
+    if request.GET.get("print"):
+        return render(
+            request,
+            "communities/dashboard_print.html",
+            {"counts": counts, "dash": dash, "meetings_overdue": overdue_summary(user)},
+        )
     return render(
         request,
         "communities/home.html",
         {
+            "dash": dash,
             "counts": counts,
             "offices": offices[:50],
             "villages": villages,
