@@ -84,11 +84,10 @@ def navigation(request) -> dict:
                 path.startswith(("/assessments/rounds/", "/assessments/sheets/", "/assessments/templates/")),
             )
         )
-    # Sections later issues fill in; they show in the menu so users know what is coming.
-    for label, icon in [
-        (_("Reports"), "file-earmark-spreadsheet"),
-    ]:
-        items.append((label, icon, "", False))
+    if user.is_superuser or user.role != Role.VILLAGE_SECRETARY:
+        items.append(
+            (_("Reports"), "file-earmark-spreadsheet", reverse("reports:index"), path.startswith("/reports/"))
+        )
     if user.is_staff:
         items.append((_("Administration"), "gear", reverse("admin:index"), path.startswith("/admin/")))
     unit = user.scope_unit
