@@ -47,7 +47,9 @@ def main() -> None:
     general = Branch.objects.filter(kind="community_general").first()
     member = Member.objects.filter(status="active").first()
     pages = {
-        "home": "/",
+        "home (dashboard)": "/",
+        "dashboard print view": "/?print=1",
+        "reports page": "/reports/",
         "member list": "/members/",
         "member list, search zs": "/members/?q=zs",
         "member list, 200 per page": "/members/?per_page=200",
@@ -76,6 +78,17 @@ def main() -> None:
     for name, url in pages.items():
         median, worst, queries = measure(client, url, rounds=3 if "export" in name else 10)
         print(f"{name:32} {median:10.0f} {worst:10.0f} {queries:8d}")
+    # The county workbook as the worker builds it (without the queue around it).
+    from reports.county import county_workbook, report_townships
+
+    user = User.objects.get(username="township")
+    townships = list(report_townships(user))
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        content = county_workbook(user, townships, 2026)
+    took = (time.perf_counter() - start) * 1000
+    label = "county workbook (township)"
+    print(f"{label:32} {took:10.0f} {'':>10} {len(queries):8d}  {len(content):,} bytes")
 
 
 if __name__ == "__main__":

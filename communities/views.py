@@ -50,7 +50,8 @@ def home(request):
             "offices": offices[:50],
             "villages": villages,
             "practices": published_practices(user),
-            "meetings_overdue": overdue_summary(user),
+            # Five each: the lists link to their full pages, and the charts stay in sight on a phone.
+            "meetings_overdue": overdue_summary(user, limit=5),
             "ledger_attention": attention(user),
             "rectifications": rectification_attention(user),
             "waiting_requests": waiting_for(user, EstablishmentRequest.objects.for_user(user))

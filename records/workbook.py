@@ -174,10 +174,12 @@ class WorkbookWriter:
         date: datetime.date | None = None,
         totals: Sequence | None = None,
         note: str = "",
+        name: str = "",
         progress: Callable[[int], None] | None = None,
     ) -> Sheet:
-        """A formatted sheet: title row, unit and date row, header row, the rows, then the totals row."""
-        worksheet = self.book.add_worksheet(sheet_name(title))
+        """A formatted sheet: title row, unit and date row, header row, the rows, then the totals row.
+        `name` is the sheet's tab when it should be shorter than the title."""
+        worksheet = self.book.add_worksheet(sheet_name(name or title))
         headers = [str(h) for h in headers]
         ncols = max(len(headers), 1)
         sheet = Sheet(self, worksheet, ncols)

@@ -586,7 +586,8 @@ def county_workbook(
     """The seven sheets for `townships` and `year`, as `user` may see them (None: everything)."""
     today = today or timezone.localdate()
     scope = Scope(user, townships)
-    unit = _("%(unit)s, year %(year)s") % {"unit": reporting_unit(user, scope.townships), "year": year}
+    reporting = reporting_unit(user, scope.townships)
+    unit = _("%(unit)s, year %(year)s") % {"unit": reporting, "year": year}
     builders = [
         lambda: organisation_sheet(scope, unit, today),
         lambda: member_sheet(scope, unit, today),
@@ -602,6 +603,13 @@ def county_workbook(
         footnote = spec.pop("footnote", "")
         if progress is not None:
             progress(done, SHEET_COUNT, spec["title"])
+        # The tab is the short name; the title row says whose and which year, as a printed page must.
+        spec["name"] = spec["title"]
+        spec["title"] = _("%(unit)s %(year)s: %(title)s") % {
+            "unit": reporting,
+            "year": year,
+            "title": spec["title"],
+        }
         sheet = writer.add_sheet(**spec, date=today)
         if footnote:
             sheet.write_row([_("Note: %(text)s") % {"text": footnote}], "plain", measure=False)

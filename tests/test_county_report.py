@@ -125,7 +125,7 @@ def test_it_has_the_seven_sheets_with_title_headers_and_print_setup(data, world)
     book = workbook(world.users["township"])
     assert book.sheetnames == SHEETS
     for sheet in book.worksheets:
-        assert sheet["A1"].value == sheet.title
+        assert sheet["A1"].value == f"甲镇{YEAR}年{sheet.title}"
         assert any(str(r).startswith("A1:") for r in sheet.merged_cells.ranges)
         assert "甲镇" in sheet["A2"].value and str(YEAR) in sheet["A2"].value
         assert all(headers(sheet)), sheet.title
