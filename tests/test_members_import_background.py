@@ -86,9 +86,13 @@ def test_a_roster_that_stopped_passing_between_check_and_save_writes_nothing(wor
     client.post(CONFIRM, {"token": pending["token"], "digest": pending["digest"]})
     # Meanwhile someone enters one of the roster's people by hand.
     Member.objects.create(
-        name="王明", id_number="34132119900304039X", birth_date=datetime.date(1990, 3, 4), branch=party.branch,
-        township=world.township, village=world.village,
-    )  # fmt: skip
+        name="王明",
+        id_number="34132119900304039X",
+        birth_date=datetime.date(1990, 3, 4),
+        branch=party.branch,
+        township=world.township,
+        village=world.village,
+    )
     run_worker()
     save = Job.objects.get(kind=tasks.SAVE)
     assert save.state == Job.State.FAILED and "没有导入任何数据" in save.error

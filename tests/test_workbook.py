@@ -72,7 +72,9 @@ def test_rows_may_be_a_generator_consumed_once_and_progress_is_reported():
 
 
 def test_column_widths_follow_the_longest_chinese_text():
-    content = build_workbook([{"title": "名单", "headers": ["名称", "备注"], "rows": [["张庄村党支部委员会", "x"]]}])
+    content = build_workbook(
+        [{"title": "名单", "headers": ["名称", "备注"], "rows": [["张庄村党支部委员会", "x"]]}]
+    )
     sheet = load(content)["名单"]
     assert sheet.column_dimensions["A"].width >= 18
     assert sheet.column_dimensions["B"].width < sheet.column_dimensions["A"].width
