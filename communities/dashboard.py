@@ -8,9 +8,11 @@ month_scores, build_board), so the dashboard cannot disagree with them."""
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -64,7 +66,7 @@ def is_wide(user) -> bool:
 
 def members_by_unit(user) -> dict:
     """Active members per office (township, county) or per organisation (office, village)."""
-    members = Member.objects.for_user(user).active().order_by()
+    members = Member.objects.for_user(user).active().party_members().order_by()
     points = []
     if is_wide(user):
         names = {
@@ -78,7 +80,9 @@ def members_by_unit(user) -> dict:
             if counts.get(office_id):
                 points.append(
                     _point(
-                        name, counts[office_id], count_url=_list_url("members:member_list", office=office_id)
+                        name,
+                        counts[office_id],
+                        count_url=_list_url("members:member_list", office=office_id, party="true"),
                     )
                 )
         title = _("Members by office")
@@ -93,7 +97,7 @@ def members_by_unit(user) -> dict:
                 _point(
                     row["branch__name"],
                     row["n"],
-                    count_url=_list_url("members:member_list", branch=row["branch"]),
+                    count_url=_list_url("members:member_list", branch=row["branch"], party="true"),
                 )
             )
         title = _("Members by party organisation")
@@ -102,20 +106,23 @@ def members_by_unit(user) -> dict:
 
 def member_structure(user, today: datetime.date) -> list[dict]:
     """Age, education and development pipeline of the active people, from the composition tables."""
-    counts = composition(Member.objects.for_user(user).active(), today)
+    people = Member.objects.for_user(user).active()
+    # Age and education are of the party members (as in the county's statistics); the pipeline is of
+    # everyone on record, applicants included.
+    counts = composition(people.party_members(), today)
     age = [
-        _point(row.label, row.count, count_url=_list_url("members:member_list", age=row.key))
+        _point(row.label, row.count, count_url=_list_url("members:member_list", age=row.key, party="true"))
         for row in counts.age
     ]
     education = [
         _point(
             row.label,
             row.count,
-            count_url=_list_url("members:member_list", education=row.key) if row.key else "",
+            count_url=_list_url("members:member_list", education=row.key, party="true") if row.key else "",
         )
         for row in counts.education
     ]
-    standing = {row.key: row for row in counts.standing}
+    standing = {row.key: row for row in composition(people, today).standing}
     pipeline = [
         _point(
             standing[stage].label,
@@ -134,43 +141,53 @@ def member_structure(user, today: datetime.date) -> list[dict]:
 # --- Campaign, duty, ledger, meetings, assessment ------------------------------------------------------
 
 
-def current_campaign(user, today: datetime.date):
-    return Campaign.objects.for_user(user).filter(year__lte=today.year).order_by("-year", "township").first()
+def current_campaigns(user, today: datetime.date) -> list:
+    """The latest campaign of each township in scope (the county sees every township's)."""
+    latest = {}
+    for campaign in (
+        Campaign.objects.for_user(user).filter(year__lte=today.year).order_by("township", "-year")
+    ):
+        latest.setdefault(campaign.township_id, campaign)
+    return list(latest.values())
 
 
-def campaign_progress(board) -> dict | None:
+def campaign_progress(boards: list) -> dict | None:
     """Per office: how many of the campaign's applicable steps are done (on time or late)."""
-    if board is None:
+    if not boards:
         return None
     points = []
-    url = board.campaign.get_absolute_url()
-    for row in board.rows:
-        done = sum(1 for _c, cell in row.cells if cell.state in (CellState.DONE, CellState.LATE))
-        applicable = sum(1 for _c, cell in row.cells if cell.state != CellState.NOT_APPLICABLE)
-        points.append(_point(str(row.office), done, url=f"{url}#office-{row.office.pk}") | {"of": applicable})
+    for board in boards:
+        url = board.campaign.get_absolute_url()
+        for row in board.rows:
+            done = sum(1 for _c, cell in row.cells if cell.state in (CellState.DONE, CellState.LATE))
+            applicable = sum(1 for _c, cell in row.cells if cell.state != CellState.NOT_APPLICABLE)
+            point = _point(str(row.office), done, url=f"{url}#office-{row.office.pk}")
+            points.append(point | {"of": applicable})
     return {"key": "campaign", "title": _("Campaign steps done"), "type": "bar", "points": points}
 
 
-def overdue_requests(board) -> dict:
+def overdue_requests(boards: list) -> dict:
     """Offices whose request path (filed, approved, reported, consented) is past its campaign deadline."""
-    if board is None:
-        return {"count": 0, "items": [], "url": ""}
     items = []
-    for row in board.rows:
-        late = [
-            column
-            for column, cell in row.cells
-            if column.key in REQUEST_COLUMNS and cell.state == CellState.MISSING
-        ]
-        if late:
-            items.append(
-                {
-                    "unit": str(row.office),
-                    "step": str(late[0].label),
-                    "url": board.campaign.get_absolute_url(),
-                }
-            )
-    return {"count": len(items), "items": items, "url": board.campaign.get_absolute_url()}
+    for board in boards:
+        for row in board.rows:
+            late = [
+                column
+                for column, cell in row.cells
+                if column.key in REQUEST_COLUMNS and cell.state == CellState.MISSING
+            ]
+            if late:
+                items.append(
+                    {
+                        "unit": str(row.office),
+                        "step": str(late[0].label),
+                        "url": board.campaign.get_absolute_url(),
+                    }
+                )
+    url = (
+        boards[0].campaign.get_absolute_url() if len(boards) == 1 else reverse("establishment:campaign_list")
+    )
+    return {"count": len(items), "items": items, "url": url if boards else ""}
 
 
 def duty_signin(user, today: datetime.date) -> dict | None:
@@ -254,10 +271,14 @@ def assessment_results(user) -> dict | None:
     published = AssessmentRound.objects.for_user(user).filter(
         state__in=[RoundState.NOTICE, RoundState.LOCKED]
     )
-    latest = published.order_by("-year", "township").first()
-    if latest is None:
+    latest = {}  # each township's latest published round: the county sees them all
+    for assessment in published.order_by("township", "-year"):
+        latest.setdefault(assessment.township_id, assessment)
+    if not latest:
         return None
-    sheets = Sheet.objects.for_user(user).filter(round=latest).select_related("office__community")
+    sheets = (
+        Sheet.objects.for_user(user).filter(round__in=latest.values()).select_related("office__community")
+    )
     points = [
         _point(
             unit_name(sheet.office),
@@ -265,11 +286,13 @@ def assessment_results(user) -> dict | None:
             url=reverse("assessments:sheet_detail", args=[sheet.pk]),
         )
         | {"detail": f"{sheet.get_grade_display()} · {sheet.rank or ''}"}
-        for sheet in sheets.order_by("rank", "office__sort_order")
+        for sheet in sheets.order_by("round__township__name", "rank", "office__sort_order")
     ]
     if not points:
         return None
-    return {"key": "assessment", "title": str(latest), "type": "bar", "points": points}
+    rounds = list(latest.values())
+    title = str(rounds[0]) if len(rounds) == 1 else _("Latest assessment results")
+    return {"key": "assessment", "title": title, "type": "bar", "points": points}
 
 
 # --- Needs attention and the village secretary's duties -----------------------------------------------
@@ -315,14 +338,26 @@ def my_duties(user, today: datetime.date) -> dict | None:
     }
 
 
+def cached_dashboard(user, *, refresh: bool = False) -> dict:
+    """dashboard() kept for a few minutes per user: its figures walk every member's archive, which at a
+    county's size takes seconds, and a home page is opened far more often than the figures change. The
+    page says when they were worked out and offers a refresh."""
+    key = f"dashboard:{user.pk}:{timezone.localdate()}:{translation.get_language()}"
+    figures = None if refresh else cache.get(key)
+    if figures is None:
+        figures = dashboard(user)
+        cache.set(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
 def dashboard(user, today: datetime.date | None = None) -> dict:
     """Everything the home page draws for `user`: the charts and the extra attention lists."""
     today = today or timezone.localdate()
     charts = [members_by_unit(user), *member_structure(user, today)]
-    campaign = current_campaign(user, today) if user.role != Role.VILLAGE_SECRETARY else None
-    board = build_board(campaign, user, today) if campaign is not None else None
+    campaigns = current_campaigns(user, today) if user.role != Role.VILLAGE_SECRETARY else []
+    boards = [build_board(campaign, user, today) for campaign in campaigns]
     for chart in (
-        campaign_progress(board),
+        campaign_progress(boards),
         duty_signin(user, today),
         ledger_clearance(user, today),
         meeting_compliance(user, today),
@@ -335,8 +370,9 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
         chart["title"] = str(chart["title"])
     return {
         "charts": charts,
-        "overdue_requests": overdue_requests(board),
+        "overdue_requests": overdue_requests(boards),
         "archives_incomplete": archives_incomplete(user, today),
         "mobile_not_contacted": mobile_not_contacted(user),
         "my_duties": my_duties(user, today) if user.role == Role.VILLAGE_SECRETARY else None,
+        "computed_at": timezone.now(),
     }

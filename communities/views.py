@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.scope import can_change, can_create
 from assessments.services import attention as rectification_attention
-from communities.dashboard import dashboard
+from communities.dashboard import cached_dashboard
 from communities.filters import OfficeFilterSet, TownshipFilterSet, VillageFilterSet
 from communities.forms import CommunityForm, OfficeForm, VillageForm
 from communities.models import Community, Office, Township, Village
@@ -30,16 +30,22 @@ def home(request):
         "communities": Community.objects.for_user(user).count(),
         "villages": Village.objects.for_user(user).count(),
         "users": User.objects.for_user(user).filter(is_active=True).count(),
-        "members": Member.objects.for_user(user).active().count(),
+        "members": Member.objects.for_user(user).active().party_members().count(),
         "mobile_overdue": Member.objects.for_user(user).mobile_overdue().count(),
     }
     villages = Village.objects.for_user(user).select_related("office") if counts["offices"] == 0 else None
-    dash = dashboard(user)
+    dash = cached_dashboard(user, refresh=bool(request.GET.get("refresh")))
     if request.GET.get("print"):
         return render(
             request,
             "communities/dashboard_print.html",
-            {"counts": counts, "dash": dash, "meetings_overdue": overdue_summary(user)},
+            {
+                "counts": counts,
+                "dash": dash,
+                "meetings_overdue": overdue_summary(user),
+                "ledger_attention": attention(user),
+                "rectifications": rectification_attention(user),
+            },
         )
     return render(
         request,

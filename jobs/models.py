@@ -1,12 +1,15 @@
 """Background jobs: work that takes more than a few seconds (the county workbook, a large import) is queued
 here, run by `manage.py run_jobs`, and followed by its owner on a page with a progress bar."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+WAITING_LONG = datetime.timedelta(minutes=3)
 
 
 def result_path(job: "Job", filename: str) -> str:
@@ -66,6 +69,13 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for minutes: the worker is probably not running."""
+        from django.utils import timezone
+
+        return self.state == self.State.QUEUED and timezone.now() - self.created_at > WAITING_LONG
 
     @property
     def percent(self) -> int:

@@ -8,10 +8,12 @@ import time
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.core.files.storage import default_storage
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.context import acting_as
 from jobs.models import Job
 from jobs.registry import JobError, JobResult, get_task
 
@@ -81,7 +83,8 @@ def run(job: Job) -> Job:
     progress = Progress(job)
     # The worker has no request: what a task writes for people (notes, errors, file names) is in the
     # site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # Changes the task makes are the owner's in the audit log, as if he had made them on a page.
+    with translation.override(settings.LANGUAGE_CODE), acting_as(job.owner):
         _run(job, progress)
     job.finished_at = job.heartbeat_at = timezone.now()
     job.save()
@@ -110,13 +113,49 @@ def _run(job: Job, progress: Progress) -> None:
         job.error = _("The job failed because of an error in the program. The administrator has the details.")
 
 
-def work(*, once: bool = False, poll: float = 1.0, stop=None) -> int:
-    """The worker loop: run queued jobs until told to stop (or, with `once`, until the queue is empty)."""
-    count = 0
-    while stop is None or not stop.is_set():
+def remove_old_files(now: datetime.datetime | None = None) -> int:
+    """Finished jobs' files (workbooks, checked rosters with ID numbers) are kept FILE_DAYS days, then
+    deleted: personal data is not kept longer than the work needs. The job's record stays."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.JOB_FILE_DAYS)
+    removed = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(result_file="").exclude(result_file=None):
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        removed += 1
+    for job in Job.objects.filter(created_at__lt=cutoff, params__has_key="path"):
+        if default_storage.exists(job.params["path"]):
+            default_storage.delete(job.params["path"])
+            removed += 1
+    return removed
+
+
+def refresh_connections() -> None:
+    """Drop connections that broke or aged, as a request would. Not inside a transaction block: there
+    (a test running the worker, or a caller's atomic block) closing would throw the caller's work away."""
+    if not connection.in_atomic_block:
         close_old_connections()
-        fail_stale()
-        job = claim_next()
+
+
+def work(*, once: bool = False, poll: float = 1.0, stop=None) -> int:
+    """The worker loop: run queued jobs until told to stop (or, with `once`, until the queue is empty).
+    A failing turn (the database away for a moment, a locked SQLite file) is logged and retried: the
+    worker must not die and leave jobs waiting forever."""
+    count = 0
+    next_cleanup = 0.0
+    while stop is None or not stop.is_set():
+        try:
+            refresh_connections()
+            if time.monotonic() >= next_cleanup:
+                remove_old_files()
+                next_cleanup = time.monotonic() + 3600
+            fail_stale()
+            job = claim_next()
+        except Exception:
+            log.exception("the job worker could not read the queue; trying again")
+            job = None
+            if once:
+                break
         if job is None:
             if once:
                 break
@@ -125,7 +164,10 @@ def work(*, once: bool = False, poll: float = 1.0, stop=None) -> int:
             else:
                 time.sleep(poll)
             continue
-        run(job)
+        try:
+            run(job)
+        except Exception:  # recording the outcome failed: fail_stale() ends the job later
+            log.exception("job %s: its outcome could not be saved", job.pk)
         count += 1
-    close_old_connections()
+    refresh_connections()
     return count

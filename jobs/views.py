@@ -49,7 +49,11 @@ def job_download(request, pk: int):
     job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
     if job.state != Job.State.DONE or not job.result_file:
         raise Http404
-    response = FileResponse(job.result_file.open("rb"), content_type="application/octet-stream")
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:  # removed after the retention period (or by hand)
+        raise Http404 from None
+    response = FileResponse(handle, content_type="application/octet-stream")
     if job.result_name.endswith(".xlsx"):
         response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.result_name)}"

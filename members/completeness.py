@@ -41,7 +41,10 @@ def member_gaps(members: QuerySet, year: int | None = None) -> dict[int, list[st
         return {}
     kinds_by_township = {t: required_kinds(t) for t in {p.township_id for p in people}}
     present: dict[int, set[str]] = defaultdict(set)
-    entries = ArchiveEntry.objects.filter(member__in=[p.pk for p in people], on__year=year)
+    # A subquery, not a list of ids: 50,000 ids would pass SQLite's limit on query parameters.
+    entries = ArchiveEntry.objects.filter(
+        member__in=members.filter(status="active").values("pk"), on__year=year
+    )
     for member_id, kind in entries.order_by().values_list("member_id", "kind").distinct():
         present[member_id].add(kind)
     labels = dict(EntryKind.choices)

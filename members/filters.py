@@ -48,6 +48,8 @@ class MemberFilterSet(ScopedFilterSet):
     education = django_filters.ChoiceFilter(choices=Education.choices, label=_("education"), empty_label=ALL)
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"), empty_label=ALL)
     contact_overdue = YesNoFilter(method="filter_contact_overdue")
+    # 党员 in reports means full and probationary members; applicants and activists are people on record.
+    party = YesNoFilter(method="filter_party", label=_("party members (full and probationary)"))
     order = django_filters.ChoiceFilter(
         choices=[("stroke", _("surname strokes")), ("pinyin", _("pinyin"))],
         method="filter_order",
@@ -102,6 +104,10 @@ class MemberFilterSet(ScopedFilterSet):
         if value:
             return queryset.mobile_overdue()
         return queryset.exclude(pk__in=queryset.mobile_overdue().values("pk"))
+
+    def filter_party(self, queryset, name, value):
+        members = queryset.party_members()
+        return members if value else queryset.exclude(pk__in=members.values("pk"))
 
     def filter_order(self, queryset, name, value):
         return queryset.order_by("name_pinyin", "pk") if value == "pinyin" else queryset

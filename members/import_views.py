@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,7 +411,12 @@ class MemberImportCheckedView(ImportPermissionMixin, View):
         try:
             stored = tasks.load(job.params["path"])
         except FileNotFoundError:
-            raise Http404 from None
+            # Saved (the save job removes it) or cleared away: the job's link should not end in a 404.
+            messages.info(
+                request,
+                _("This roster has been imported already or is no longer kept; upload it again if needed."),
+            )
+            return redirect("members:import")
         request.session.pop(SESSION_KEY, None)
         data = stored["data"]
         # The first rows, bound to forms again for display; the problems are the worker's, for all rows.
@@ -452,6 +456,11 @@ class MemberImportConfirmView(ImportPermissionMixin, View):
             return redirect("members:import")
         if "path" in pending:  # a roster the worker checked: the worker saves it too
             request.session.pop(SESSION_KEY, None)
+            # A second confirmation (back, reload, a double click) goes to the save already queued.
+            queued = Job.objects.for_user(request.user).filter(kind=tasks.SAVE, params__path=pending["path"])
+            if queued.exists():
+                messages.info(request, _("This roster is already being imported."))
+                return redirect(queued.first())
             job = enqueue(
                 request.user,
                 tasks.SAVE,

@@ -39,6 +39,16 @@ def load(path: str) -> dict:
         return json.loads(handle.read().decode())
 
 
+def load_for_job(path: str) -> dict:
+    """The stored roster, or a failure the user understands when it is gone."""
+    try:
+        return load(path)
+    except FileNotFoundError:
+        raise JobError(
+            _("This roster has been imported already or is no longer kept; upload it again if needed.")
+        ) from None
+
+
 def write(path: str, stored: dict) -> None:
     default_storage.delete(path)
     default_storage.save(path, ContentFile(json.dumps(stored, ensure_ascii=False).encode()))
@@ -49,7 +59,7 @@ def check_roster(job, progress):
     from members.import_views import MemberImporter
 
     path = job.params["path"]
-    stored = load(path)
+    stored = load_for_job(path)
     result = ImportResult.from_data(stored["data"])
     result.problems = ImportResult.problems_from_data(stored["problems"])
     progress(0, len(result.rows), _("Checking the rows"))
@@ -64,10 +74,11 @@ def save_roster(job, progress):
     from members.import_views import MemberImporter
 
     path = job.params["path"]
-    stored = load(path)
+    stored = load_for_job(path)
     importer = MemberImporter(job.owner)
     total = len(stored["data"]["rows"])
     # Checked again: the records may have changed since the preview. Then saved in one transaction.
+    progress(0, 2 * total, _("Checking the rows again"))
     result = importer.restore(stored["data"], lambda done, _total: progress(done, 2 * total))
     if not result.is_valid or result.digest() != stored["digest"]:
         raise JobError(
@@ -77,6 +88,7 @@ def save_roster(job, progress):
             )
         )
     try:
+        progress(total, 2 * total, _("Saving the rows"))
         members = importer.save(result, lambda done, _total: progress(total + done, 2 * total))
     except (ValidationError, IntegrityError) as error:
         reason = "；".join(error.messages) if isinstance(error, ValidationError) else _("try again.")

@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from decimal import Decimal
 
 import xlsxwriter
@@ -20,6 +21,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_WIDTH = 50
 PROGRESS_EVERY = 1000
+# Data rows written in the current request (or thread): the audit log's export entries say how many.
+rows_written: ContextVar[int] = ContextVar("rows_written", default=0)
 
 _BORDER = {"border": 1, "border_color": "#999999", "valign": "top"}
 STYLES = {
@@ -34,6 +37,7 @@ STYLES = {
 }
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIME_FORMAT = "hh:mm"
 
 
 def xlsx_response(content: bytes, title: str, dated: bool = True):
@@ -64,7 +68,7 @@ def cell_value(value):
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, int | float | datetime.date):
+    if isinstance(value, int | float | datetime.date | datetime.time):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             from django.utils import timezone
 
@@ -73,15 +77,30 @@ def cell_value(value):
     return escape_text(str(value))
 
 
+def local_today() -> datetime.date:
+    """Today in Beijing (the file name uses the same), whatever clock the server keeps."""
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def display_width(text: str) -> int:
     # A CJK character is about two Latin characters wide in Excel's default font; UTF-8 spends three bytes
     # on one and one byte on a Latin character, so (bytes + characters) / 2 counts it at C speed.
     return (len(text.encode()) + len(text)) // 2
 
 
-def sheet_name(title: str) -> str:
-    # A sheet name may not hold : \ / ? * [ ] and has at most 31 characters; the title row keeps them.
-    return re.sub(r"[:\\/?*\[\]]", " ", str(title))[:31]
+def sheet_name(title: str, taken: set[str] | None = None) -> str:
+    """A name Excel accepts for a sheet tab: no : \\ / ? * [ ], no apostrophe at either end, at most 31
+    characters, and not one already taken in the workbook (case does not count). The title row keeps
+    the full text."""
+    name = re.sub(r"[:\\/?*\[\]]", " ", str(title)).strip("' ")[:31].strip("' ") or "Sheet"
+    taken = taken or set()
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
 
 
 class Sheet:
@@ -93,10 +112,11 @@ class Sheet:
         self.ncols = ncols
         self.row = 0
         self.widths = [0] * ncols
+        self.column_formats: dict[int, object] = {}
 
     def write_row(self, values: Sequence, style: str = "cell", *, measure: bool = True) -> None:
         write = self.worksheet
-        plain, dated, timed = self.writer.formats_for(style)
+        plain, dated, timed, clock = self.writer.formats_for(style)
         widths = self.widths
         for column, raw in enumerate(values):
             value = cell_value(raw)
@@ -112,6 +132,9 @@ class Sheet:
             elif isinstance(value, datetime.date):
                 write.write_datetime(self.row, column, value, dated)
                 text = "0000-00-00"
+            elif isinstance(value, datetime.time):
+                write.write_datetime(self.row, column, value.replace(tzinfo=None), clock)
+                text = "00:00"
             else:
                 write.write_number(self.row, column, value, plain)
                 text = str(value)
@@ -123,13 +146,20 @@ class Sheet:
         for column in range(len(values), self.ncols):
             write.write_blank(self.row, column, None, plain)
         self.row += 1
+        if style == "cell":
+            rows_written.set(rows_written.get() + 1)
 
     def set_width(self, column: int, width: int) -> None:
         self.widths[column] = max(self.widths[column], width)
 
+    def set_column_format(self, column: int, cell_format) -> None:
+        """A format for the column's empty cells (what a clerk types there later), e.g. text for IDs."""
+        self.column_formats[column] = cell_format
+
     def finish(self) -> None:
         for column, width in enumerate(self.widths):
-            self.worksheet.set_column(column, column, min(max(width + 2, 6), MAX_WIDTH))
+            width = min(max(width + 2, 6), MAX_WIDTH)
+            self.worksheet.set_column(column, column, width, self.column_formats.get(column))
 
 
 class WorkbookWriter:
@@ -151,13 +181,14 @@ class WorkbookWriter:
         self._formats: dict[str, tuple] = {}
 
     def formats_for(self, style: str) -> tuple:
-        """The (plain, date, datetime) cell formats of a style, made once per workbook."""
+        """The (plain, date, datetime, time) cell formats of a style, made once per workbook."""
         if style not in self._formats:
             base = STYLES[style]
             self._formats[style] = (
                 self.book.add_format(base),
                 self.book.add_format({**base, "num_format": DATE_FORMAT}),
                 self.book.add_format({**base, "num_format": DATETIME_FORMAT}),
+                self.book.add_format({**base, "num_format": TIME_FORMAT}),
             )
         return self._formats[style]
 
@@ -179,24 +210,27 @@ class WorkbookWriter:
     ) -> Sheet:
         """A formatted sheet: title row, unit and date row, header row, the rows, then the totals row.
         `name` is the sheet's tab when it should be shorter than the title."""
-        worksheet = self.book.add_worksheet(sheet_name(name or title))
+        tab = sheet_name(name or title, {sheet.worksheet.name.lower() for sheet in self.sheets})
+        worksheet = self.book.add_worksheet(tab)
         headers = [str(h) for h in headers]
         ncols = max(len(headers), 1)
         sheet = Sheet(self, worksheet, ncols)
         self.sheets.append(sheet)
         title_format = self.formats_for("title")[0]
+        title = escape_text(str(title))  # it holds unit and post names people typed
         if ncols > 1:
-            worksheet.merge_range(0, 0, 0, ncols - 1, str(title), title_format)
+            worksheet.merge_range(0, 0, 0, ncols - 1, title, title_format)
         else:
-            worksheet.write_string(0, 0, str(title), title_format)
+            worksheet.write_string(0, 0, title, title_format)
         worksheet.set_row(0, 24)
         # Row 2: the reporting unit (or a note) on the left, the date on the right.
         left = note or (f"填报单位：{unit}" if unit else "")
+        dated = f"日期：{date or local_today():%Y-%m-%d}"
+        if ncols == 1:  # one column: unit and date share the cell rather than one overwriting the other
+            left, dated = "", "　".join(part for part in (escape_text(left), dated) if part)
         if left:
             worksheet.write_string(1, 0, escape_text(left), self.formats_for("unit")[0])
-        worksheet.write_string(
-            1, ncols - 1, f"日期：{date or datetime.date.today():%Y-%m-%d}", self.formats_for("date")[0]
-        )
+        worksheet.write_string(1, ncols - 1, dated, self.formats_for("date")[0])
         sheet.row = 2
         sheet.write_row(headers, "header")
         for count, row in enumerate(rows, start=1):

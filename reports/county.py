@@ -213,6 +213,8 @@ def member_conditions(today: datetime.date) -> list[tuple[str, Q]]:
         columns.append((_("aged %(band)s") % {"band": label}, PARTY & age_band_condition(low, high, today)))
     for value, label in Education.choices:
         columns.append((str(label), PARTY & Q(education=value)))
+    # Education is optional on a record: without this column the education columns would not add up.
+    columns.append((_("education not recorded"), PARTY & Q(education="")))
     columns += [
         (_("probationary members"), Q(standing=Standing.PROBATIONARY)),
         (_("mobile members"), PARTY & Q(is_mobile=True)),
@@ -564,12 +566,15 @@ def assessment_sheet(scope: Scope, unit: str, year: int) -> dict:
         ]
         rows.append((sheet.round.township.name, rank is None, rank or 0, sheet.office.sort_order, row))
     rows.sort(key=lambda item: item[:4])
-    return {
+    spec = {
         "title": _("Assessment results"),
         "headers": headers,
         "rows": [item[-1] for item in rows],
         "unit": unit,
     }
+    if not rows:
+        spec["footnote"] = _("No assessment results of %(year)s are published yet.") % {"year": year}
+    return spec
 
 
 # --- The workbook ---------------------------------------------------------------------------------------
@@ -587,7 +592,12 @@ def county_workbook(
     today = today or timezone.localdate()
     scope = Scope(user, townships)
     reporting = reporting_unit(user, scope.townships)
-    unit = _("%(unit)s, year %(year)s") % {"unit": reporting, "year": year}
+    # Organisations, members and leaders are as they stand today, whatever year is asked for: say so.
+    unit = _("%(unit)s, year %(year)s, as of %(date)s") % {
+        "unit": reporting,
+        "year": year,
+        "date": f"{today:%Y-%m-%d}",
+    }
     builders = [
         lambda: organisation_sheet(scope, unit, today),
         lambda: member_sheet(scope, unit, today),
@@ -637,6 +647,7 @@ def report_townships(user):
     return Township.objects.for_user(user).select_related("county").order_by("county__name", "name")
 
 
-def workbook_filename(townships: Sequence[Township], year: int) -> str:
-    label = townships[0].name if len(townships) == 1 else _("all townships")
+def workbook_filename(townships: Sequence[Township], year: int, user=None) -> str:
+    """Named for whose figures it holds: an office's file must not look like the township's."""
+    label = reporting_unit(user, townships) if len(townships) == 1 else _("all townships")
     return _("%(label)s county report %(year)s") % {"label": label, "year": year} + ".xlsx"

@@ -21,4 +21,4 @@ def county_workbook_job(job, progress) -> JobResult:
             raise JobError(_("None of the chosen townships is in your scope any more."))
         year = int(params["year"])
         content = county_workbook(job.owner, townships, year, progress)
-        return JobResult(filename=workbook_filename(townships, year), content=content)
+        return JobResult(filename=workbook_filename(townships, year, job.owner), content=content)

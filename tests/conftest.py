@@ -247,6 +247,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache (the dashboard's figures, lockout counts) starts empty: primary keys repeat between
+    tests, so a figure kept from an earlier test would be another test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def job_worker(transactional_db, settings, tmp_path):
     """The background worker, running in a thread beside the live server as `make run` runs it beside

@@ -41,7 +41,7 @@ def test_township_staff_click_a_bar_through_to_the_members_of_that_office(
     bars = members_chart.locator("svg path[fill='#c8102e']")
     expect(bars.first).to_be_visible()
     bars.first.click()
-    page.wait_for_url(f"**/members/?office={world.office.pk}")
+    page.wait_for_url(f"**/members/?office={world.office.pk}&party=true")
     assert page.locator("table tbody tr").count() >= 1
     expect(page.locator("body")).to_contain_text("周一")
 

@@ -78,3 +78,33 @@ def test_column_widths_follow_the_longest_chinese_text():
     sheet = load(content)["名单"]
     assert sheet.column_dimensions["A"].width >= 18
     assert sheet.column_dimensions["B"].width < sheet.column_dimensions["A"].width
+
+
+def test_times_are_times_and_a_column_can_be_text_for_what_is_typed_later():
+    from records.workbook import WorkbookWriter
+
+    writer = WorkbookWriter()
+    sheet = writer.add_sheet("值班", ["岗位", "签到时间"], [["东关", datetime.time(8, 30)]])
+    sheet.set_column_format(0, writer.add_format({"num_format": "@"}))
+    book = load(writer.close())["值班"]
+    assert book["B4"].is_date and book["B4"].number_format == "hh:mm"
+    assert book["B4"].value == datetime.time(8, 30)
+    assert book.column_dimensions["A"].number_format == "@"
+
+
+def test_tab_names_excel_would_refuse_are_made_acceptable_and_unique():
+    from records.workbook import WorkbookWriter
+
+    writer = WorkbookWriter()
+    long = "东关社区党总支" * 6
+    for title in ["张三'", long, long + "乙", "=1+1"]:
+        writer.add_sheet(title, ["甲"])
+    book = load(writer.close())
+    assert book.sheetnames[0] == "张三"
+    assert book.sheetnames[1] == long[:31] and book.sheetnames[2] == long[:27] + " (2)"
+    assert book.worksheets[3]["A1"].value == "'=1+1"  # the title row is text, never a formula
+
+
+def test_a_one_column_sheet_keeps_both_unit_and_date():
+    content = build_workbook([{"title": "名单", "headers": ["姓名"], "rows": [], "unit": "甲镇"}])
+    assert load(content)["名单"]["A2"].value.startswith("填报单位：甲镇　日期：")
