@@ -88,6 +88,19 @@ def navigation(request) -> dict:
         items.append(
             (_("Reports"), "file-earmark-spreadsheet", reverse("reports:index"), path.startswith("/reports/"))
         )
+    if user.is_superuser or (user.role == Role.TOWNSHIP_STAFF and user.township_id):
+        items.append(
+            (_("Audit log"), "shield-check", reverse("audit:entry_list"), path.startswith("/audit/"))
+        )
+    if user.is_superuser or user.role == Role.TOWNSHIP_STAFF:
+        items.append(
+            (
+                _("Signed-in sessions"),
+                "person-lock",
+                reverse("accounts:session_list"),
+                path.startswith("/accounts/sessions/"),
+            )
+        )
     if user.is_staff:
         items.append((_("Administration"), "gear", reverse("admin:index"), path.startswith("/admin/")))
     unit = user.scope_unit

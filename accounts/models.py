@@ -1,8 +1,12 @@
 """Users and their roles; a user's scope is the unit his role names (see accounts.scope)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,6 +64,11 @@ class User(AbstractUser):
         verbose_name=_("village"),
     )
 
+    # Set when township staff create an account or reset its password: the person chooses his own
+    # password before anything else (accounts.middleware.AccountPolicyMiddleware). Demo users are exempt.
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True, editable=False)
+
     objects = ScopedUserManager()
     # Secretaries see the accounts of their own office or village; only township staff (and
     # administrators) manage accounts.
@@ -70,7 +79,7 @@ class User(AbstractUser):
         village="village",
         change_roles=frozenset({Role.TOWNSHIP_STAFF}),
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "password_changed_at"])
 
     class Meta:
         verbose_name = _("user")
@@ -118,6 +127,17 @@ class User(AbstractUser):
         if self.township_id:
             self.county = self.township.county
 
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def password_expired(self) -> bool:
+        """Whether ZDJ_PASSWORD_MAX_AGE_DAYS (0 = never) have passed since the password was last set."""
+        days = settings.ZDJ_PASSWORD_MAX_AGE_DAYS
+        changed = self.password_changed_at or self.date_joined
+        return bool(days) and changed is not None and timezone.now() - changed > datetime.timedelta(days=days)
+
     @property
     def scope_unit(self):
         """The unit the user's role is scoped to (a county, township, office or village), or None."""
@@ -127,3 +147,32 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.COUNTY_VIEWER and not self.is_superuser
+
+
+class UserSessionQuerySet(ScopedQuerySet):
+    def for_user(self, user, action="view"):
+        queryset = super().for_user(user, action)
+        return queryset if getattr(user, "is_superuser", False) else queryset.exclude(user__is_superuser=True)
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so staff can see and end it and a disabled account loses all of
+    them. Written at login, removed at logout; the session itself lives in Django's session store."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="signed_in_sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created = models.DateTimeField(_("logged in at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last activity"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+    scope_paths = User.scope_paths.through("user", change_roles=frozenset({Role.TOWNSHIP_STAFF}))
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"

@@ -19,3 +19,7 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded attachments go to a throw-away directory, not the working tree.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zdj-media-"))
+
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
