@@ -26,6 +26,7 @@ from assessments.choices import UNFINISHED, InspectionKind, RectificationStatus
 from assessments.indicators import INDICATORS, FiveGoods, indicator_choices, validate_rule
 from assessments.scoring import Bands, Grade, ItemKind
 from communities.models import TOWNSHIP_AND_OFFICE, TOWNSHIP_ONLY, Office, Township
+from records.versioning import LastChange, VersionedModelMixin
 
 # Office-level records: the county reads, the township writes, an office reads its own; villages see none.
 INSPECTION_PATHS = ScopePaths(
@@ -376,7 +377,7 @@ class AssessmentRound(models.Model):
             raise ValidationError(errors)
 
 
-class Sheet(models.Model):
+class Sheet(VersionedModelMixin, models.Model):
     """One office's score sheet in a round; totals, grade and rank are stored when the round is published."""
 
     round = models.ForeignKey(
@@ -398,10 +399,13 @@ class Sheet(models.Model):
     bonus = models.DecimalField(_("bonus points"), max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    # Moves on with every save: a scoring or self-assessment page drawn from an older version is refused
+    # (records.versioning). The pages claim it before writing the entries.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
     scope_paths = SHEET_PATHS
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("score sheet")
@@ -411,6 +415,24 @@ class Sheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.office}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:sheet_detail", args=[self.pk])
+
+    def last_change(self) -> LastChange:
+        """Who changed the sheet last and when: the sheet's own changes or its entries' (the scores)."""
+        records = [
+            self.history.select_related("history_user").order_by("-history_date", "-history_id").first(),
+            SheetEntry.history.filter(sheet_id=self.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first(),
+        ]
+        records = [record for record in records if record is not None]
+        if not records:
+            return LastChange(user=None, date=None)
+        latest = max(records, key=lambda record: record.history_date)
+        return LastChange(user=latest.history_user, date=latest.history_date)
 
 
 class SheetEntry(models.Model):

@@ -26,6 +26,7 @@ from assessments import rounds, templating
 from assessments.forms_sheets import ObjectionForm, ScoreForm, SelfAssessmentForm, self_assessable
 from assessments.models import EntryAttachment, Method, RoundState, Sheet
 from assessments.scoring import Grade
+from records.forms import VersionForm
 
 
 def get_sheet(user, pk: int) -> Sheet:
@@ -170,6 +171,26 @@ def save_entries(form, entries, call) -> bool:
     return True
 
 
+class SheetVersionForm(VersionForm):
+    """The version of the sheet the scoring or self-assessment page was drawn from (records.versioning)."""
+
+    def change_url(self) -> str:
+        return self.versioned.get_absolute_url()  # the sheet as it is now, with who scored it and when
+
+
+def save_claimed(version_form, save) -> bool:
+    """`save()` (it returns whether it saved) only if nobody saved the sheet since the page was drawn; the
+    claim is undone with everything else when nothing is saved."""
+    with transaction.atomic():
+        if not version_form.claim_version():
+            transaction.set_rollback(True)
+            return False
+        saved = save()
+        if not saved:
+            transaction.set_rollback(True)
+    return saved
+
+
 def save_self(form, user) -> bool:
     """The points, notes and attachments, all in one transaction."""
     with transaction.atomic():
@@ -199,15 +220,17 @@ def sheet_self(request, pk: int):
         return refuse_closed(request, sheet, _("Self-assessment is closed for this round."))
     entries = entries_of(sheet, request.user)
     form = SelfAssessmentForm(entries, request.POST or None, request.FILES or None, user=request.user)
+    version_form = SheetVersionForm(request.POST or None, versioned=sheet)
     if request.method == "POST":
-        if form.is_valid() and save_self(form, request.user):
+        if form.is_valid() and save_claimed(version_form, lambda: save_self(form, request.user)):
             messages.success(request, _("Self-assessment saved. Submit it when every item is done."))
             if request.POST.get("then") == "submit":
                 return redirect("assessments:sheet_submit_self", sheet.pk)
             return redirect("assessments:sheet_self", sheet.pk)
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        if version_form.conflict is None:  # else the conflict says why, above the form
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
     context = sheet_context(request, sheet, entries)
-    context["form"] = form
+    context.update(form=form, version_form=version_form)
     return render(request, "assessments/sheet_self.html", context)
 
 
@@ -247,18 +270,20 @@ def sheet_score(request, pk: int):
         return refuse_closed(request, sheet, _("The round is published: reopen it to change a score."))
     entries = entries_of(sheet, request.user)
     form = ScoreForm(entries, request.POST or None)
+    version_form = SheetVersionForm(request.POST or None, versioned=sheet)
     if request.method == "POST":
 
         def call(entry):
             field, arguments = form.score_arguments(entry)
             return field, lambda: rounds.score(entry, request.user, **arguments)
 
-        if form.is_valid() and save_entries(form, form.entries, call):
+        if form.is_valid() and save_claimed(version_form, lambda: save_entries(form, form.entries, call)):
             messages.success(request, _("Scores saved: %(sheet)s.") % {"sheet": sheet.office})
             return redirect("assessments:sheet_detail", sheet.pk)
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        if version_form.conflict is None:  # else the conflict says why, above the form
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
     context = sheet_context(request, sheet, entries)
-    context["form"] = form
+    context.update(form=form, version_form=version_form)
     return render(request, "assessments/sheet_score.html", context)
 
 

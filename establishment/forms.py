@@ -24,7 +24,7 @@ from establishment.models import (
 from members.choices import Status
 from members.forms import DateInput, not_in_future
 from members.models import Member
-from records.forms import ScopedModelForm, label_blank_choices
+from records.forms import ScopedModelForm, VersionedFormMixin, label_blank_choices
 
 MAX_ATTACHMENT_SIZE = 20 * 1024 * 1024
 # What a scanned or written document may be, with the first bytes each kind of file starts with: a file
@@ -56,7 +56,7 @@ def person_label(member: Member) -> str:
     return f"{member.name}（{member.branch}）"
 
 
-class RequestForm(ScopedModelForm):
+class RequestForm(VersionedFormMixin, ScopedModelForm):
     """The request as the office writes it; the leadership comes from the guidance (R2) unless the office
     unticks `fill_by_r2` and edits the posts itself."""
 

@@ -15,6 +15,7 @@ from accounts.scope import ScopedManager, ScopePaths
 from branches.choices import BranchKind, ElectionMethod, OtherBranchKind, PostKind
 from communities.models import TOWNSHIP_AND_OFFICE, TOWNSHIP_ONLY, Office, Township
 from establishment.choices import EDITABLE_STATES, OpinionMeeting, RequestAction, RequestState
+from records.versioning import VersionedModelMixin
 
 # What a request may set up under the community general branch (R3).
 SUB_BRANCH_KINDS = [
@@ -37,7 +38,7 @@ REQUEST_PATHS = ScopePaths(
 )
 
 
-class EstablishmentRequest(models.Model):
+class EstablishmentRequest(VersionedModelMixin, models.Model):
     """An office's written request (书面请示) to set up its community general branch and/or sub-branches."""
 
     office = models.ForeignKey(Office, models.PROTECT, related_name="requests", verbose_name=_("office"))
@@ -84,10 +85,12 @@ class EstablishmentRequest(models.Model):
     report_number = models.CharField(_("report number"), max_length=60, blank=True, editable=False)
     consented_on = models.DateField(_("county consented on"), null=True, blank=True, editable=False)
     established_at = models.DateTimeField(_("established at"), null=True, blank=True, editable=False)
+    # Moves on with every save: an edit form drawn from an older version is refused (records.versioning).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
     scope_paths = REQUEST_PATHS
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("establishment request")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,7 +328,7 @@ def _move(
         raise ValidationError(_("You cannot do this to the request in its present state."))
     # The state moves only from the state it was read in: of two people acting at once, one succeeds.
     moved = EstablishmentRequest.objects.filter(pk=request.pk, state=from_state).update(
-        state=to_state, **fields
+        state=to_state, version=F("version") + 1, **fields
     )
     if not moved:
         raise ValidationError(_("Someone else has acted on this request in the meantime; reload the page."))

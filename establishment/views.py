@@ -167,7 +167,11 @@ class RequestEditView(TemplateView):
                     request, _("The request has been submitted in the meantime; it was not saved.")
                 )
                 return redirect(self.object)
-            saved = self.save(forms, fill)
+            claimed = form.claim_version()  # False when someone saved it since this page was drawn
+            saved = self.save(forms, fill) if claimed else None
+        if not claimed:  # the form says who changed it and when, and keeps the input
+            messages.error(request, _("The request was not saved: it was changed in the meantime."))
+            return self.render_to_response(self.get_context_data(**forms))
         messages.success(request, _("Request %(title)s saved.") % {"title": saved})
         problems = services.check_request(saved)
         if problems:

@@ -13,9 +13,9 @@ from accounts.scope import scope_choices
 from branches.models import Branch
 from communities.models import Office
 from members.choices import CATEGORY_FIELDS, DevelopmentStage, EntryKind, Status, TransferKind
-from members.models import ArchiveEntry, ContactLog, Member
+from members.models import ArchiveEntry, ContactLog, Member, may_view_personal_data
 from members.services import NEXT_STAGES
-from records.forms import ScopedModelForm, label_blank_choices
+from records.forms import ScopedModelForm, VersionedFormMixin, label_blank_choices
 
 
 class DateInput(forms.DateInput):
@@ -39,7 +39,7 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-class MemberForm(ScopedModelForm):
+class MemberForm(VersionedFormMixin, ScopedModelForm):
     """Add or edit a person. Standing and branch change through development steps and transfers, so
     they are only chosen when the person is first recorded."""
 
@@ -79,6 +79,24 @@ class MemberForm(ScopedModelForm):
             branch.help_text = _("It changes with a transfer of the organisational relation.")
             self.fields["standing"].disabled = True
             self.fields["standing"].help_text = _("It changes with a recorded development step.")
+        # Without the permission the numbers on record are shown masked; left as they are, they are kept.
+        self.masked_initial: dict[str, str] = {}
+        if self.instance.pk and not may_view_personal_data(self.user):
+            for name in ("id_number", "phone"):
+                if getattr(self.instance, name):
+                    self.initial[name] = self.masked_initial[name] = getattr(self.instance, f"masked_{name}")
+
+    def _kept_if_masked(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        if name in self.masked_initial and value.strip() == self.masked_initial[name]:
+            return getattr(self.instance, name)
+        return value
+
+    def clean_id_number(self) -> str:
+        return self._kept_if_masked("id_number")
+
+    def clean_phone(self) -> str:
+        return self._kept_if_masked("phone")
 
     def clean(self):
         data = super().clean()

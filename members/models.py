@@ -4,6 +4,7 @@ with mobile members and dated archive entries. People's records are never delete
 import datetime
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -31,6 +32,7 @@ from members.choices import (
     TransferKind,
 )
 from members.strokes import stroke_key
+from records.versioning import VersionedModelMixin
 
 # Village secretaries keep their own branch's members and archives (R8).
 MEMBER_PATHS = ScopePaths(
@@ -57,7 +59,7 @@ class MemberQuerySet(ScopedQuerySet):
         )
 
 
-class Member(models.Model):
+class Member(VersionedModelMixin, models.Model):
     """A person a branch keeps on record: a party member, or someone being developed into one."""
 
     township = models.ForeignKey(
@@ -103,17 +105,22 @@ class Member(models.Model):
     name_pinyin = models.CharField(max_length=120, editable=False, db_index=True, default="")
     name_initials = models.CharField(max_length=30, editable=False, db_index=True, default="")
     stroke_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Moves on with every save: an edit form drawn from an older version is refused (records.versioning).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MemberQuerySet.as_manager()
     scope_paths = MEMBER_PATHS
     # Shown masked wherever a record's values are listed, its change log included.
     masked_fields = {"id_number": idnumbers.mask, "phone": lambda value: mask_phone(value)}
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "stroke_key"])
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "stroke_key", "version"])
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["stroke_key", "pk"]
+        # Full ID and phone numbers are shown only to those granted this (in the admin), and each showing
+        # is written to the audit log.
+        permissions = [("view_personal_data", _("Can view full ID and phone numbers"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["township", "id_number"],
@@ -153,10 +160,12 @@ class Member(models.Model):
         return self.standing in (Standing.PROBATIONARY, Standing.FULL)
 
     @property
+    @admin.display(description=_("resident ID number"))
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
 
     @property
+    @admin.display(description=_("phone"))
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
@@ -410,6 +419,14 @@ class RequiredArchiveKind(models.Model):
 
 def years_between(start: datetime.date, end: datetime.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+PERSONAL_DATA_PERMISSION = "members.view_personal_data"
+
+
+def may_view_personal_data(user) -> bool:
+    """Whether `user` may have a full ID or phone number shown (each showing is audited)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(PERSONAL_DATA_PERMISSION))
 
 
 def mask_phone(phone: str) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -35,8 +36,9 @@ from records.workbook import WorkbookWriter, cell_value
 # Title rows (the form's name, the reporting unit) sit above the header; it is looked for this far down.
 HEADER_SCAN_ROWS = 10
 MAX_ROWS = 5000
+# Defaults of settings.IMPORT_MAX_FILE_BYTES and IMPORT_MAX_UNPACKED_BYTES (see open_workbook).
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # A long import reports its progress every so many rows.
 PROGRESS_ROWS = 100
 # Rows of the template that carry the dropdowns.
@@ -272,7 +274,7 @@ class Importer:
     # Columns rosters often carry that mean nothing to an import: not worth a warning.
     ignored_headers: Sequence[str] = ("序号", "序", "编号", "no", "no.")
     max_rows: int = MAX_ROWS
-    max_file_bytes: int = MAX_FILE_BYTES
+    max_file_bytes: int | None = None  # settings.IMPORT_MAX_FILE_BYTES
 
     def __init__(self, user=None):
         self.user = user
@@ -492,7 +494,7 @@ class Importer:
         for index, column in enumerate(self.columns):
             if isinstance(column.parse, Compact):
                 sheet.set_width(index, 20)
-                sheet.worksheet.set_column(index, index, 22, text)
+                sheet.set_column_format(index, text)
             else:
                 sheet.set_width(index, 10)
         self._add_notes(writer, title, unit)
@@ -560,8 +562,37 @@ class Importer:
         notes.set_width(4, 38)
 
 
-def open_workbook(upload, max_bytes: int = MAX_FILE_BYTES):
-    """An uploaded file (or bytes) as a read-only workbook; ImportFileError says why it cannot be."""
+# The first bytes of a zip (every .xlsx) and of a Compound File (an old .xls, or any Office file with a
+# password: Excel encrypts an .xlsx into a Compound File holding "EncryptedPackage").
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# A member of the zip that unpacks to more than this is checked for its compression ratio.
+RATIO_CHECKED_BYTES = 1024 * 1024
+
+
+def upload_limits() -> tuple[int, int, int]:
+    """The file size, the unpacked size and the compression ratio an import accepts (settings)."""
+    return (
+        getattr(settings, "IMPORT_MAX_FILE_BYTES", MAX_FILE_BYTES),
+        getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES),
+        getattr(settings, "IMPORT_MAX_COMPRESSION_RATIO", 100),
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def open_workbook(upload, max_bytes: int | None = None):
+    """An uploaded file (or bytes) as a read-only workbook; ImportFileError says why it cannot be.
+
+    Checked before openpyxl reads a byte: the name, the size, what the content really is (an old .xls, a
+    workbook with a password, anything else renamed .xlsx), and what the zip would unpack to (a small file
+    that unpacks to gigabytes must not be unpacked). The sizes in the zip's directory bound what is
+    unpacked: Python's zipfile never returns more than a member's declared size."""
+    default_bytes, max_unpacked, max_ratio = upload_limits()
+    max_bytes = max_bytes or default_bytes
     name = (getattr(upload, "name", "") or "").lower()
     if name.endswith((".xls", ".et", ".csv")) or (name and not name.endswith((".xlsx", ".xlsm"))):
         if name.endswith((".xls", ".et")):
@@ -570,27 +601,54 @@ def open_workbook(upload, max_bytes: int = MAX_FILE_BYTES):
             )
         raise ImportFileError(_("Only Excel workbooks (.xlsx) can be imported."))
     size = len(upload) if isinstance(upload, bytes) else getattr(upload, "size", None)
+    too_large = _("The file is larger than %(size)s MB; split it into several files.") % {
+        "size": _megabytes(max_bytes)
+    }
     if size is not None and size > max_bytes:
-        raise ImportFileError(
-            _("The file is larger than %(size)s MB; split it into several files.")
-            % {"size": max_bytes // (1024 * 1024)}
-        )
+        raise ImportFileError(too_large)
     if isinstance(upload, bytes):
         content = upload
     else:
         upload.seek(0)
-        content = upload.read()
+        content = upload.read(max_bytes + 1)  # never more than the limit into memory
+    if len(content) > max_bytes:
+        raise ImportFileError(too_large)
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    if content.startswith(CFB_MAGIC):
+        if ENCRYPTED_STREAM in content:
+            raise ImportFileError(
+                _("The file is password-protected: remove the password and upload it again.")
+            )
+        raise ImportFileError(
+            _("This is an old-format workbook (.xls). Save it as .xlsx in Excel or WPS and import that.")
+        )
+    if not content.startswith(ZIP_MAGIC):
+        raise ImportFileError(
+            _(
+                "This file is not an Excel workbook (.xlsx), only named like one. Open it in Excel or WPS "
+                "and save it as .xlsx."
+            )
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
+            members = archive.infolist()
     except zipfile.BadZipFile as error:
         raise ImportFileError(
             _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
         ) from error
-    if unpacked > MAX_UNPACKED_BYTES:  # a small file that unpacks to gigabytes
+    unpacked = sum(member.file_size for member in members)
+    bomb = unpacked > max_unpacked or any(
+        member.file_size > RATIO_CHECKED_BYTES and member.file_size > max_ratio * max(member.compress_size, 1)
+        for member in members
+    )
+    if bomb:  # a small file that unpacks to gigabytes
         raise ImportFileError(
-            _("The file is larger than %(size)s MB; split it into several files.")
-            % {"size": max_bytes // (1024 * 1024)}
+            _(
+                "The workbook unpacks to %(size)s MB, more than the %(limit)s MB that can be read safely; "
+                "split it into several files."
+            )
+            % {"size": _megabytes(unpacked), "limit": _megabytes(max_unpacked)}
         )
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)

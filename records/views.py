@@ -133,6 +133,21 @@ class ScopedFormMixin:
         return context
 
 
+class VersionCheckMixin:
+    """An edit view whose form is a records.forms.VersionedFormMixin: the version is claimed in the same
+    transaction as the save, so of two people saving the same record one gets the conflict message and his
+    input back instead of silently overwriting the other. Put it before ScopedUpdateView in the bases."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            if not form.claim_version():
+                return self.form_invalid(form)
+            response = super().form_valid(form)
+            if form.errors:  # refused after the claim (scope): the version goes back too
+                transaction.set_rollback(True)
+            return response
+
+
 class ScopedCreateView(ScopedFormMixin, ScopedQuerysetMixin, CreateView):
     action = "change"
 
