@@ -79,7 +79,10 @@ def build(stdout=None) -> Township:
 def _user(username: str, display_name: str, role: str, **units) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, display_name=display_name, role=role, **units)
+        # Demo accounts share a published password and keep it: no first-login password change.
+        user = User(
+            username=username, display_name=display_name, role=role, must_change_password=False, **units
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
@@ -88,6 +91,13 @@ def _user(username: str, display_name: str, role: str, **units) -> User:
 def reset() -> None:
     """Remove the demo township and its accounts (history rows stay, as history should)."""
     township = Township.objects.filter(county__name=COUNTY, name=TOWNSHIP).first()
+    # The demo's audit entries go with its accounts (they protect them); nowhere else is one deleted but
+    # by the retention purge.
+    from audit.models import AuditEntry
+
+    AuditEntry.objects.filter(user__county__name=COUNTY)._purge()
+    if township is not None:
+        AuditEntry.objects.filter(township=township)._purge()
     User.objects.filter(county__name=COUNTY).delete()
     if township is None:
         return

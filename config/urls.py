@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import PasswordChangeView
 from communities.views import home
 from config.views import healthz
 
@@ -11,12 +12,13 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Only these: password reset by e-mail is not offered (township staff reset passwords).
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("communities.urls")),
@@ -29,4 +31,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("jobs/", include("jobs.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
 ]
+
+# A database outage answers 503 with its own page (config.views.server_error).
+handler500 = "config.views.server_error"

@@ -2,8 +2,19 @@
 transfers are only recorded on the member pages, where the party's rules are checked: here they are read."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from members.models import ArchiveEntry, ContactLog, DevelopmentStep, Member, RequiredArchiveKind, Transfer
+from members.models import (
+    ArchiveEntry,
+    ContactLog,
+    DevelopmentStep,
+    Member,
+    RequiredArchiveKind,
+    Transfer,
+    may_view_personal_data,
+)
 from records.admin import ScopedAdmin, ScopedTabularInline, scoped_filter
 
 
@@ -43,11 +54,22 @@ class ArchiveEntryInline(ReadOnlyInline):
     readonly_fields = ["recorded_by"]
 
 
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """The admin's history list shows ID and phone numbers masked, as the pages do."""
+
+    def prepare_delta_change_value(self, change, value):
+        masker = getattr(self.model, "masked_fields", {}).get(change.field)
+        if masker is not None and value:
+            return masker(str(value))
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Member)
 class MemberAdmin(ScopedAdmin):
     list_display = ["name", "gender", "masked_id_number", "branch", "standing", "status"]
     list_filter = [scoped_filter("branch__office"), "standing", "status", "is_mobile"]
-    search_fields = ["name", "name_pinyin", "name_initials", "id_number"]
+    # Whole numbers only: a partial match would let anyone complete a masked number digit by digit.
+    search_fields = ["name", "name_pinyin", "name_initials", "=id_number"]
     list_select_related = ["branch"]
     # Branch, standing and status change through transfers, development steps and status changes,
     # which keep their records; the admin only corrects the facts.
@@ -61,6 +83,36 @@ class MemberAdmin(ScopedAdmin):
         "last_contact_on",
     ]
     inlines = [DevelopmentStepInline, TransferInline, ContactLogInline, ArchiveEntryInline]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if obj is not None and not may_view_personal_data(request.user):
+            # Without the permission an existing person's numbers are shown masked and not edited here.
+            excluded += ["id_number", "phone"]
+        return excluded
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not may_view_personal_data(request.user):
+            fields += ["id_number_masked", "phone_masked"]
+        return fields
+
+    @admin.display(description=_("resident ID number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, obj):
+        return obj.masked_phone
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version's form holds the full numbers.
+        if not may_view_personal_data(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -101,3 +101,9 @@ class MemberExportTable(MemberTable):
             "status",
             "contact_overdue",
         ]
+
+
+class MemberFullIdExportTable(MemberExportTable):
+    """The same workbook with the full ID number, for those with the permission (the export is audited)."""
+
+    masked_id_number = tables.Column(accessor="id_number", verbose_name=_("resident ID number"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", views.MemberCreateView.as_view(), name="member_create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
     path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member_update"),
+    path("<int:pk>/unmask/", views.member_unmask, name="member_unmask"),
     # Actions on one person, each carried out by members.services.
     path("<int:pk>/development/add/", views.DevelopmentCreateView.as_view(), name="development_create"),
     path("<int:pk>/transfer/", views.TransferCreateView.as_view(), name="transfer_create"),

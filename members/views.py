@@ -13,10 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from accounts.choices import Role
 from accounts.scope import can_change
+from audit.choices import AuditAction
+from audit.context import note_export
+from audit.services import record as audit
 from branches.models import Post, ReserveCadre
 from communities.models import TOWNSHIP_AND_OFFICE, Community
 from meetings.models import Meeting
@@ -35,9 +39,23 @@ from members.forms import (
     TransferForm,
     add_errors,
 )
-from members.models import ArchiveEntry, ContactLog, DevelopmentStep, Member, RequiredArchiveKind, Transfer
-from members.tables import MemberExportTable, MemberTable
-from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
+from members.models import (
+    ArchiveEntry,
+    ContactLog,
+    DevelopmentStep,
+    Member,
+    RequiredArchiveKind,
+    Transfer,
+    may_view_personal_data,
+)
+from members.tables import MemberExportTable, MemberFullIdExportTable, MemberTable
+from records.views import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    VersionCheckMixin,
+)
 from records.workbook import build_workbook, xlsx_response
 
 
@@ -49,7 +67,22 @@ class MemberListView(ScopedListView):
     template_name = "members/member_list.html"
 
     @property
+    def full_ids(self) -> bool:
+        """The export with full ID numbers (?full_ids=1): only with the permission, and audited as such."""
+        return self.request.GET.get("export") == "xlsx" and bool(self.request.GET.get("full_ids"))
+
+    def get(self, request, *args, **kwargs):
+        if self.full_ids:
+            if not may_view_personal_data(request.user):
+                raise PermissionDenied
+            note_export(action=AuditAction.EXPORT_FULL_IDS, full_id_numbers=True)
+        return super().get(request, *args, **kwargs)
+
+    @property
     def export_name(self) -> str:
+        if self.full_ids:
+            # The file name says what it holds: 党员名册（含完整身份证号）-20261126.xlsx
+            return _("Member list (with full ID numbers)")
         return _("Member list")
 
     def get_queryset(self):
@@ -64,10 +97,13 @@ class MemberListView(ScopedListView):
             for name in context["filter"].form.fields
             if name not in ("q", "status", "order") and data.get(name)
         ) + (1 if data.get("status", Status.ACTIVE) != Status.ACTIVE else 0)
+        context["can_view_personal_data"] = may_view_personal_data(self.request.user)
         return context
 
     def get_table_class(self):
         # The workbook has its own explicit columns (still masked), the page the shorter list.
+        if self.full_ids:
+            return MemberFullIdExportTable
         return MemberExportTable if self.request.GET.get("export") == "xlsx" else MemberTable
 
 
@@ -124,9 +160,35 @@ class MemberDetailView(ScopedDetailView):
             services.probation_end(member) if member.standing == Standing.PROBATIONARY else None
         )
         context["can_develop"] = member.is_active and bool(services.NEXT_STAGES.get(member.standing))
+        # A number shown in full once, right after the unmask button was pressed (and audited).
+        context["unmasked"] = set(self.request.session.pop(f"unmasked-{member.pk}", []))
+        context["can_view_personal_data"] = may_view_personal_data(user)
         if context["can_change"]:
             context["entry_form"] = ArchiveEntryForm(user=user, auto_id="entry_%s", compact=True)
         return context
+
+
+UNMASKABLE = {"id_number": gettext_lazy("resident ID number"), "phone": gettext_lazy("phone")}
+
+
+@require_POST
+def member_unmask(request, pk: int):
+    """Show one of a person's numbers in full on his page, once: needs the permission and is audited."""
+    member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
+    field = request.POST.get("field", "")
+    if not may_view_personal_data(request.user):
+        raise PermissionDenied
+    if field not in UNMASKABLE:
+        raise Http404
+    audit(
+        AuditAction.UNMASK,
+        user=request.user,
+        obj=member,
+        request=request,
+        detail={"field": field, "field_label": str(UNMASKABLE[field])},
+    )
+    request.session[f"unmasked-{member.pk}"] = [field]
+    return redirect(member.get_absolute_url() + "#basic-facts")
 
 
 class MemberFormMixin:
@@ -142,7 +204,7 @@ class MemberCreateView(MemberFormMixin, ScopedCreateView):
     success_message = gettext_lazy("%(name)s recorded.")
 
 
-class MemberUpdateView(MemberFormMixin, ScopedUpdateView):
+class MemberUpdateView(VersionCheckMixin, MemberFormMixin, ScopedUpdateView):
     success_message = gettext_lazy("%(name)s saved.")
 
 

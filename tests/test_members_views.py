@@ -308,8 +308,13 @@ def test_a_village_secretary_adds_a_member_of_his_branch(world, party):
     assert member.name_pinyin == "wangqi" and member.name_initials == "wq"
 
 
-def test_the_edit_form_shows_the_full_id_and_other_pages_mask_it(world, party):
+def test_the_edit_form_shows_the_full_id_only_with_the_permission_and_other_pages_mask_it(world, party):
+    from django.contrib.auth.models import Permission
+
     client = login(world, "village")
+    edit = client.get(reverse("members:member_update", args=[party.member.pk])).content.decode()
+    assert party.member.id_number not in edit and party.member.masked_id_number in edit
+    world.users["village"].user_permissions.add(Permission.objects.get(codename="view_personal_data"))
     edit = client.get(reverse("members:member_update", args=[party.member.pk])).content.decode()
     assert party.member.id_number in edit
     detail = client.get(party.member.get_absolute_url()).content.decode()
