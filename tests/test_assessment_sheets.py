@@ -21,6 +21,7 @@ from assessments.forms_sheets import ScoreForm
 from assessments.models import EntryAttachment, Method, Objection, RoundState, SheetEntry, TemplateItem
 from assessments.scoring import Grade, ItemKind
 from tests.access import check_access
+from tests.test_hardening import stylesheet
 
 TODAY = datetime.date(2026, 7, 20)
 
@@ -351,7 +352,8 @@ def test_the_print_page_has_every_item_and_the_signature_lines(world, sheet):
     html = response.content.decode()
     for entry in sheet.entries.select_related("item"):
         assert entry.item.title in html
-    assert "@page score-sheet { size: A4" in html
+    assert "assessments/css/score_sheet.css" in html
+    assert "@page score-sheet { size: A4" in stylesheet("assessments/css/score_sheet.css")
     assert 'id="sheet-sign"' in html
     sheet.refresh_from_db()
     assert response.context["final_total"] == sheet.total

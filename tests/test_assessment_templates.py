@@ -393,6 +393,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.mark.browser
 def test_an_item_with_thresholds_is_added_on_a_phone(page, live_server, world, template):
     from django.conf import settings
+    from playwright.sync_api import expect
 
     from tests.conftest import PASSWORD
 
@@ -406,14 +407,16 @@ def test_an_item_with_thresholds_is_added_on_a_phone(page, live_server, world, t
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=shots / "template-detail-phone.png", full_page=True)
     page.locator("#item-add").click()
-    assert page.locator("#id_rule_kind").is_hidden()  # manual by default: no rule fields
+    # Manual by default: no rule fields (the page's script, a deferred static file, hides them).
+    expect(page.locator("#id_rule_kind")).to_be_hidden()
     page.locator("#id_title").fill("会议记录规范")
     page.locator("#id_group").select_option(FiveGoods.MECHANISMS)
     page.locator("#id_max_points").fill("5")
     page.locator("#id_method").select_option(Method.AUTOMATIC)
     page.locator("#id_indicator").select_option("meeting_cadence")
     page.locator("#id_rule_kind").select_option("threshold")
-    assert page.locator("#id_full").is_hidden() and page.locator("#id_threshold_1").is_visible()
+    expect(page.locator("#id_full")).to_be_hidden()
+    expect(page.locator("#id_threshold_1")).to_be_visible()
     page.locator("#id_threshold_1").fill("0.9")
     page.locator("#id_fraction_1").fill("1.5")
     page.locator("#item-form button[type=submit]").click()

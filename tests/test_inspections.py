@@ -16,6 +16,7 @@ from assessments.choices import InspectionKind, RectificationStatus
 from assessments.models import Inspection, Rectification
 from communities import demo as communities_demo
 from tests.access import check_access
+from tests.test_hardening import stylesheet
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4 evidence"
@@ -383,7 +384,8 @@ def test_print_page(world, records):
     page = client_for(world, "county").get(reverse("assessments:inspection_print", args=[inspection.pk]))
     content = page.content.decode()
     assert 'id="record-sign"' in content and "规范值班日志记录" in content and "刘建华、孙丽" in content
-    assert "@page" in content and "A4" in content
+    assert "assessments/css/inspection_print.css" in content
+    assert "@page inspection-record { size: A4" in stylesheet("assessments/css/inspection_print.css")
 
 
 # --- Demo -----------------------------------------------------------------------------------------------

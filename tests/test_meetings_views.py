@@ -26,6 +26,7 @@ from members.choices import EntryKind, Standing
 from members.models import ArchiveEntry
 from tests.access import check_access
 from tests.conftest import make_member, make_user
+from tests.test_hardening import stylesheet
 
 READ = {
     "anonymous": 302,
@@ -629,7 +630,8 @@ def test_the_register_page_prints_who_was_absent_and_why(world, meeting, people)
         ],
     )
     page = text(login(world, "county", "zh-hans").get(reverse("meetings:meeting_print", args=[meeting.pk])))
-    assert "会议记录" in page and "@page meeting-record" in page
+    assert "会议记录" in page and "meetings/css/meeting_print.css" in page
+    assert "@page meeting-record" in stylesheet("meetings/css/meeting_print.css")
     assert f"王五（{zh(AttendanceStatus.LEAVE.label)}：外出务工）" in page
     assert f"钱七（{zh(AttendanceStatus.ABSENT.label)}）" in page
     assert 'id="record-expected">4<' in page

@@ -23,3 +23,34 @@
     update(form);
   });
 })();
+
+// Behaviour that templates ask for with data attributes, so that no page needs inline script (the
+// Content-Security-Policy allows only these files):
+//   <button data-print>                  prints the page
+//   <button data-reload>                 reloads it
+//   <a data-history-back>                goes back one page
+//   <input data-select-on-click>         selects its text when clicked (a URL to copy)
+//   <form data-confirm="…">, <button data-confirm="…">   asks before submitting
+//   <form data-disable-on-submit>        disables its buttons once sent (no double submit)
+(function () {
+  document.addEventListener("click", function (event) {
+    const target = event.target.closest("[data-print], [data-reload], [data-history-back], [data-select-on-click], button[data-confirm], a[data-confirm]");
+    if (!target) return;
+    if (target.matches("[data-print]")) window.print();
+    else if (target.matches("[data-reload]")) window.location.reload();
+    else if (target.matches("[data-history-back]")) { event.preventDefault(); window.history.back(); }
+    else if (target.matches("[data-select-on-click]")) target.select();
+    else if (!window.confirm(target.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    if (form.matches("form[data-disable-on-submit]")) {
+      // After this submit has gone out: disabling first would drop the button's name from the data.
+      setTimeout(function () { form.querySelectorAll("button").forEach(function (button) { button.disabled = true; }); });
+    }
+  });
+})();
