@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +36,15 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         if commit:
             user.save()
         return user
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """Changing the password means choosing a new one: typing the given (or expired) one again would
+    end the must-change state without changing anything."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password1")
+        if new and self.user.check_password(new):
+            self.add_error("new_password1", _("Choose a new password, not the one you have now."))
+        return cleaned

@@ -5,6 +5,7 @@ Django's session store (database, or Redis in production), so ending a session d
 """
 
 import datetime
+import ipaddress
 import time
 from importlib import import_module
 
@@ -57,7 +58,19 @@ def end_stale_sessions() -> int:
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or behind a reverse proxy the header it sets (CLIENT_IP_HEADER,
+    e.g. X-Real-IP). Without that setting a forwarded header is ignored: a client could write anything
+    there. Lockouts, sessions and the audit log all use this one answer."""
+    address = ""
+    if request is None:
+        return None
+    if settings.CLIENT_IP_HEADER:
+        address = request.META.get(settings.CLIENT_IP_HEADER, "").split(",")[0].strip()
+    address = address or request.META.get("REMOTE_ADDR", "").strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 @receiver(user_logged_in)

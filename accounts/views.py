@@ -18,7 +18,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.choices import Role
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, NewPasswordForm
 from accounts.models import UserSession
 from accounts.sessions import HAS_TOTP, end_session, end_stale_sessions
 
@@ -42,6 +42,8 @@ def lockout(request, original_response=None, credentials=None):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's page; choosing a password here ends the must-change-password state."""
+
+    form_class = NewPasswordForm
 
     def form_valid(self, form):
         form.user.must_change_password = False

@@ -1,7 +1,5 @@
 """Writing audit entries: one INSERT each, with who, from where and which record."""
 
-import ipaddress
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -11,12 +9,9 @@ from audit.models import AuditEntry
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded-for header is whatever the client says unless a trusted proxy set it.
-    address = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    from accounts.sessions import client_address
+
+    return client_address(request)
 
 
 def township_of(obj: models.Model) -> int | None:

@@ -205,6 +205,15 @@ IMPORT_BACKGROUND_ROWS = int(os.environ.get("ZDJ_IMPORT_BACKGROUND_ROWS", "500")
 AXES_FAILURE_LIMIT = int(os.environ.get("ZDJ_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("ZDJ_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Behind a reverse proxy every client would be 127.0.0.1 (and five failures would lock everyone out):
+# name the header the proxy sets, e.g. ZDJ_CLIENT_IP_HEADER=X-Real-IP with nginx's
+# `proxy_set_header X-Real-IP $remote_addr;`. Unset, forwarded headers are ignored (clients forge them).
+CLIENT_IP_HEADER = (
+    "HTTP_" + os.environ["ZDJ_CLIENT_IP_HEADER"].upper().replace("-", "_")
+    if os.environ.get("ZDJ_CLIENT_IP_HEADER")
+    else ""
+)
+AXES_CLIENT_IP_CALLABLE = "accounts.sessions.client_address"
 # Failures are not forgiven by a success: else one known account would reset an address's count.
 AXES_RESET_ON_SUCCESS = False
 # A locked-out login shows the login page with the reason in Chinese, not axes' bare 429 page.

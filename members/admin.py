@@ -70,6 +70,15 @@ class MemberAdmin(ScopedAdmin):
     list_filter = [scoped_filter("branch__office"), "standing", "status", "is_mobile"]
     # Whole numbers only: a partial match would let anyone complete a masked number digit by digit.
     search_fields = ["name", "name_pinyin", "name_initials", "=id_number"]
+
+    def get_search_fields(self, request):
+        # Finding a person by his whole ID number confirms a guess at the masked digits: only for those
+        # who may see the number anyway.
+        fields = super().get_search_fields(request)
+        if may_view_personal_data(request.user):
+            return fields
+        return [field for field in fields if field != "=id_number"]
+
     list_select_related = ["branch"]
     # Branch, standing and status change through transfers, development steps and status changes,
     # which keep their records; the admin only corrects the facts.

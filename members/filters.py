@@ -10,7 +10,7 @@ from branches.composition import age_band_condition
 from branches.models import Branch
 from communities.models import Community, Office
 from members.choices import AGE_BANDS, CATEGORY_FIELDS, CATEGORY_LABELS, Education, Gender, Standing, Status
-from members.models import Member
+from members.models import Member, may_view_personal_data
 from records.filters import ScopedFilterSet, YesNoFilter
 
 ID_DIGITS = re.compile(r"^\d+[xX]?$")
@@ -83,7 +83,7 @@ class MemberFilterSet(ScopedFilterSet):
             if 4 <= len(value) <= 6:
                 return queryset.filter(id_number__endswith=value)
             user = getattr(self.request, "user", None)
-            if len(value) == 18 and user is not None and not user.is_read_only:
+            if len(value) == 18 and may_view_personal_data(user):
                 return queryset.filter(id_number=value)
             return queryset.none()
         if LATIN.match(value):

@@ -207,6 +207,19 @@ class MemberCreateView(MemberFormMixin, ScopedCreateView):
 class MemberUpdateView(VersionCheckMixin, MemberFormMixin, ScopedUpdateView):
     success_message = gettext_lazy("%(name)s saved.")
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if may_view_personal_data(request.user):
+            # The form shows the numbers in full to him: that is a showing, and every showing is recorded.
+            audit(
+                AuditAction.UNMASK,
+                user=request.user,
+                obj=self.object,
+                request=request,
+                detail={"field": "id_number,phone", "field_label": str(_("edit form"))},
+            )
+        return response
+
 
 # --- Actions on one member -----------------------------------------------------------------------------
 

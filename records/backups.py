@@ -50,12 +50,15 @@ def back_up(directory: Path, alias: str = "default") -> Backup:
         raise BackupError(_("%(path)s already exists.") % {"path": database})
     # Written under a temporary name and renamed at the end: a file named backup-… is always complete.
     partial = database.with_name(database.name + ".part")
+    # Owner-only from the first byte: a backup holds full ID numbers, password hashes and sessions.
+    previous = os.umask(0o077)
     try:
         write(connection, partial)
         partial.replace(database)
+        media = _write_media(directory / (stem + MEDIA_SUFFIX))
     finally:
+        os.umask(previous)
         partial.unlink(missing_ok=True)
-    media = _write_media(directory / (stem + MEDIA_SUFFIX))
     return Backup(database, media)
 
 

@@ -163,3 +163,23 @@ def test_the_full_id_export_needs_the_permission_and_says_so(member, party, worl
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT_FULL_IDS)
     assert entry.user == staff and entry.count == 3 and entry.detail["filename"] == filename
     assert entry.detail["full_id_numbers"] is True
+
+
+def test_a_whole_id_number_finds_a_person_only_for_those_who_may_see_it(member, world):
+    url = reverse("members:member_list") + f"?q={member.id_number}"
+    staff = world.users["township"]
+    admin_search = f"/admin/members/member/?q={member.id_number}"
+    assert login(staff).get(url).context["table"].paginator.count == 0  # no oracle for the hidden digits
+    assert login(staff).get(admin_search).context["cl"].result_count == 0
+    staff = grant(staff)
+    assert login(staff).get(url).context["table"].paginator.count == 1
+    assert login(staff).get(admin_search).context["cl"].result_count == 1
+
+
+def test_opening_the_edit_form_with_the_numbers_in_full_is_recorded(member, world):
+    staff = grant(world.users["township"])
+    login(staff).get(reverse("members:member_update", args=[member.pk]))
+    entry = AuditEntry.objects.get(action=AuditAction.UNMASK)
+    assert entry.user == staff and entry.object_id == str(member.pk)
+    login(world.users["other_township"]).get(reverse("members:member_list"))
+    assert AuditEntry.objects.filter(action=AuditAction.UNMASK).count() == 1

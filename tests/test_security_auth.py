@@ -486,3 +486,43 @@ def test_sessions_that_timed_out_unnoticed_leave_the_list(world):
     page = staff.get(reverse("accounts:session_list")).content.decode()
     assert "10.0.0.8" in page and "10.0.0.7" not in page
     assert not is_signed_in(stale) and is_signed_in(fresh)
+
+
+def test_the_must_change_state_does_not_end_by_typing_the_same_password_again(world):
+    user = world.users["village"]
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    client = logged_in("village")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "请设置一个新密码，不能与现在的密码相同。" in response.content.decode()
+    assert User.objects.get(pk=user.pk).must_change_password
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_names_and_a_forged_header_is_ignored(
+    world, settings
+):
+    from django.test import RequestFactory
+
+    from accounts.sessions import client_address
+
+    forged = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.9.9.9")
+    assert client_address(forged) == "127.0.0.1"  # no proxy configured: the header is the client's word
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client_address(forged) == "10.9.9.9"
+    # So five failures from one client behind nginx lock that client, not everyone behind the proxy.
+    for _ in range(5):
+        client = Client(HTTP_X_REAL_IP="10.9.9.9")
+        client.post(reverse("login"), {"username": "nobody", "password": "wrong"}, REMOTE_ADDR="127.0.0.1")
+    other = Client(HTTP_X_REAL_IP="10.1.1.1")
+    response = other.post(
+        reverse("login"), {"username": "village", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1"
+    )
+    assert response.status_code == 302
+    locked = Client(HTTP_X_REAL_IP="10.9.9.9")
+    response = locked.post(
+        reverse("login"), {"username": "village", "password": PASSWORD}, REMOTE_ADDR="127.0.0.1"
+    )
+    assert response.status_code == 429
