@@ -21,6 +21,10 @@ run: setup
 test: setup $(STAMPS)/system-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The README's pictures (docs/screenshots/), from the demo township in a scratch database: db.sqlite3 stays.
+screenshots: setup $(STAMPS)/system-test
+	$(PY) scripts/screenshots.py
+
 setup: $(STAMPS)/venv $(STAMPS)/assets messages
 
 lint: $(STAMPS)/venv
