@@ -48,6 +48,7 @@ def main() -> None:
     member = Member.objects.filter(status="active").first()
     pages = {
         "home (dashboard)": "/",
+        "home, figures worked out again": "/?refresh=1",
         "dashboard print view": "/?print=1",
         "reports page": "/reports/",
         "member list": "/members/",
