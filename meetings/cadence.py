@@ -49,15 +49,16 @@ class PeriodSpan:
     def months(self) -> int:
         return MONTHS_PER_PERIOD[self.period]
 
-    @property
+    # Cached: the county's overdue summary asks a span for its bounds hundreds of thousands of times.
+    @functools.cached_property
     def first_month(self) -> int:
         return (self.index - 1) * self.months + 1
 
-    @property
+    @functools.cached_property
     def start(self) -> datetime.date:
         return datetime.date(self.year, self.first_month, 1)
 
-    @property
+    @functools.cached_property
     def end(self) -> datetime.date:
         last_month = self.first_month + self.months - 1
         return datetime.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
