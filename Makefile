@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMPS := .make
 DEMO_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run test setup lint messages screenshots clean
+.PHONY: run test setup lint messages screenshots clean bench
 
 run: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
@@ -53,6 +53,22 @@ messages: $(STAMPS)/venv $(STAMPS)/system-run
 	@cd locale && find . -name '*.po' | while read -r po; do \
 		mo=$${po%.po}.mo; [ "$$mo" -nt "$$po" ] || { echo "compiling $$po"; msgfmt --check -o "$$mo" "$$po"; }; \
 	done
+
+# The county-scale benchmark (benchmarks/README.md); not part of `make test`. Needs a running PostgreSQL with
+# an empty database (createdb -h 127.0.0.1 -U postgres zdj_bench) and Redis; seeds each database once.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/zdj_bench
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/benchmarks/county.sqlite3
+BENCH_REDIS ?= redis://127.0.0.1:6379/1
+BENCH_TOWNSHIPS ?= 20
+bench: setup $(STAMPS)/bench
+	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_PG) $(PY) benchmarks/seed.py --migrate --townships $(BENCH_TOWNSHIPS)
+	$(PY) benchmarks/run.py --db postgres --database-url $(BENCH_PG) --redis-url $(BENCH_REDIS)
+	DJANGO_DEBUG=1 DATABASE_URL=$(BENCH_SQLITE) $(PY) benchmarks/seed.py --migrate --townships $(BENCH_TOWNSHIPS)
+	$(PY) benchmarks/run.py --db sqlite --database-url $(BENCH_SQLITE)
+
+$(STAMPS)/bench: requirements-bench.txt $(STAMPS)/venv
+	$(PY) -m pip install -q -r requirements-bench.txt
+	@touch $@
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS) staticfiles

@@ -1,0 +1,108 @@
+"""The tables of benchmarks/README.md from the results:
+`.venv/bin/python benchmarks/report.py benchmarks/results/X.json ...` (Markdown; a column per file)."""
+
+import json
+import sys
+from pathlib import Path
+
+PAGES = [
+    "home (cached)",
+    "home (?refresh=1)",
+    "member list, filtered",
+    "member list, searched",
+    "member archive",
+    "branch archive",
+    "duty month",
+    "campaign board",
+    "assessment results",
+]
+ROLES = ["township", "office1", "village1", "county"]
+
+
+def mark(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**missed**")
+
+
+def main(paths: list[str]) -> None:
+    results = [json.loads(Path(p).read_text()) for p in paths]
+    names = [r["database"] for r in results]
+    print("### Served: 8 users (two per role), 60 s, gunicorn 4 workers\n")
+    print("| page | " + " | ".join(f"{n} p50 / p95 / p99 ms" for n in names) + " |")
+    print("|---|" + "---|" * len(names))
+    for page in PAGES:
+        cells = []
+        for r in results:
+            s = r["served"]["by_page"].get(page)
+            cells.append(f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f}" if s else "—")
+        print(f"| {page} | " + " | ".join(cells) + " |")
+    cells = [f"{r['served']['throughput_rps']} req/s ({r['served']['requests']} requests)" for r in results]
+    print("| **throughput** | " + " | ".join(cells) + " |")
+    print("\n### Queries per page (in-process, per role: township / office1 / village1 / county)\n")
+    print("| page | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for page in PAGES:
+        cells = []
+        for r in results:
+            counts = []
+            for role in ROLES:
+                entry = r["pages"].get(role, {}).get(page, {})
+                counts.append(str(entry.get("queries", entry.get("status", "—"))))
+            cells.append(" / ".join(counts))
+        print(f"| {page} | " + " | ".join(cells) + " |")
+    print("\n### One user, in-process: median ms per role (township / office1 / village1 / county)\n")
+    print("| page | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for page in PAGES:
+        cells = []
+        for r in results:
+            times = []
+            for role in ROLES:
+                entry = r["pages"].get(role, {}).get(page, {})
+                times.append(f"{entry['median_ms']:.0f}" if "median_ms" in entry else "—")
+            cells.append(" / ".join(times))
+        print(f"| {page} | " + " | ".join(cells) + " |")
+    print("\n### Side by side\n")
+    print("| measurement | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+
+    def row(label, getter):
+        cells = []
+        for r in results:
+            try:
+                cells.append(getter(r))
+            except (KeyError, TypeError):
+                cells.append("—")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+    for name in ["member list", "admin changelist", "member list, searched", "admin changelist, searched"]:
+        row(
+            f"{name} (township, median ms / queries)",
+            lambda r, n=name: f"{r['list_vs_admin'][n]['median_ms']} / {r['list_vs_admin'][n]['queries']}",
+        )
+    for kind in ["floor", "app", "import-export"]:
+        row(
+            f"member export: {kind} (s / peak RSS MB / added MB)",
+            lambda r, k=kind: (
+                f"{r['member_export'][k]['seconds']} / {r['member_export'][k]['peak_rss_mb']}"
+                f" / {r['member_export'][k]['peak_added_mb']} ({r['member_export'][k]['rows']} rows)"
+            ),
+        )
+    row("export: app ÷ floor", lambda r: str(r["member_export"]["app_over_floor"]))
+    row("export: app ÷ (floor + its fetch)", lambda r: str(r["member_export"]["app_over_floor_with_fetch"]))
+    row("export: import-export ÷ app", lambda r: str(r["member_export"]["import_export_over_app"]))
+    row(
+        "county workbook (s)",
+        lambda r: f"{r['county_workbook']['seconds']} ({r['county_workbook']['townships']} townships)",
+    )
+    row(
+        "10,000-row import: read+validate / save (s)",
+        lambda r: f"{r['import']['read_and_validate_seconds']} / {r['import']['save_seconds']}",
+    )
+    row("a township's rota for a year (s)", lambda r: str(r["rota_year"]["seconds"]))
+    print()
+    for r in results:
+        print(f"- {r['database']}: data {r['data']}; machine {r['machine']}; errors {r['served']['errors']}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
