@@ -251,13 +251,13 @@ class Side:
         from duty_roster.choices import DayKind
         from duty_roster.models import DutyDay
 
+        # update_or_create: from late November (Beijing time) these days fall in the generated DUTY_MONTH.
         return [
-            DutyDay.objects.create(
+            DutyDay.objects.update_or_create(
                 post=self.duty_post,
                 day=self.today + datetime.timedelta(days=offset),
-                kind=DayKind.ROTATION,
-                person=person,
-            )
+                defaults={"kind": DayKind.ROTATION, "person": person},
+            )[0]
             for offset, person in ((3, self.secretaries[0]), (4, self.secretaries[1]))
         ]
 
