@@ -22,11 +22,19 @@ from audit.choices import AuditAction
 from audit.context import note_export
 from audit.services import record as audit
 from branches.models import Post, ReserveCadre
-from communities.models import TOWNSHIP_AND_OFFICE, Community
+from communities.models import TOWNSHIP_AND_OFFICE, Community, Office
 from meetings.models import Meeting
 from members import services
 from members.choices import CATEGORY_FIELDS, EntryKind, Standing, Status
-from members.completeness import DEFAULT_REQUIRED_KINDS, member_gaps, required_kinds, rollup
+from members.completeness import (
+    DEFAULT_REQUIRED_KINDS,
+    Rollup,
+    incomplete_members,
+    member_gaps,
+    required_kinds,
+    required_kinds_for,
+    unit_counts,
+)
 from members.filters import MemberFilterSet
 from members.forms import (
     ArchiveEntryForm,
@@ -435,22 +443,34 @@ class CompletenessView(TemplateView):
             year = int(data.get("year") or year)
         return members, year
 
-    def offices(self) -> tuple[list[dict], int]:
+    # At most this many incomplete members are listed per organisation (a county has tens of thousands);
+    # the rest are behind a link to the organisation's own page, which lists them all.
+    listed_per_branch = 5
+
+    def offices(self, limit: int | None = None) -> tuple[list[dict], int]:
+        """The offices with their organisations' rows, each listing up to `limit` incomplete members."""
         members, year = self.filtered()
         communities = {c.office_id: c for c in Community.objects.for_user(self.request.user)}
-        by_branch: dict[int, list] = {}
-        for row in rollup(members, by="branch", year=year):
-            by_branch.setdefault(row.unit.office_id, []).append(row)
+        kinds = required_kinds_for(members)
+        branch_rows = unit_counts(members, by="branch", year=year, kinds=kinds)
+        listed = incomplete_members(members, year, by="branch", limit=limit, kinds=kinds)
+        by_office: dict[int, list[Rollup]] = {}
+        for row in branch_rows:
+            row.incomplete = listed.get(row.unit.pk, [])
+            by_office.setdefault(row.unit.office_id, []).append(row)
+        office_units = Office.objects.in_bulk(list(by_office))
         offices = []
-        for row in rollup(members, by="branch__office", year=year):
-            branches = sorted(by_branch.get(row.unit.pk, []), key=lambda r: (r.unit.kind, r.unit.name))
-            offices.append({"row": row, "community": communities.get(row.unit.pk), "branches": branches})
+        for office_id, rows in by_office.items():
+            row = Rollup(office_units[office_id], sum(r.total for r in rows), sum(r.complete for r in rows))
+            branches = sorted(rows, key=lambda r: (r.unit.kind, r.unit.name))
+            offices.append({"row": row, "community": communities.get(office_id), "branches": branches})
         offices.sort(key=lambda o: (o["row"].unit.township_id, o["row"].unit.sort_order, o["row"].unit.name))
         return offices, year
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        offices, year = self.offices()
+        one_branch = self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("branch")
+        offices, year = self.offices(limit=None if one_branch else self.listed_per_branch)
         total = sum(o["row"].total for o in offices)
         complete = sum(o["row"].complete for o in offices)
         context.update(
