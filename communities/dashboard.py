@@ -23,20 +23,21 @@ from communities.models import Office, Township
 from duty_roster import signin as duty_rules
 from duty_roster.models import DutyMember, DutyPost
 from duty_roster.services import month_bounds
-from establishment.board import build_board
+from establishment.board import build_boards
 from establishment.choices import CellState
 from establishment.models import Campaign
 from ledger.models import LedgerMonth
 from ledger.services import ledger_offices, summarise_many, unit_name
-from meetings.cadence import compliance, compliance_url
+from meetings.cadence import compliance, compliance_url, overdue_summary
 from members.choices import Standing
-from members.completeness import member_gaps
+from members.completeness import incomplete_count
 from members.models import Member
 
 MONTHS_SHOWN = 6
 DUTY_MONTHS_SHOWN = 3
 PIPELINE = (Standing.APPLICANT, Standing.ACTIVIST, Standing.DEVELOPMENT_OBJECT, Standing.PROBATIONARY)
 REQUEST_COLUMNS = ("request", "approved", "reported", "consented")
+OVERDUE_SHOWN = 10  # overdue meeting periods kept with the figures: the print view lists 10, the page 5
 
 
 def _list_url(name: str, **params) -> str:
@@ -195,14 +196,12 @@ def duty_signin(user, today: datetime.date) -> dict | None:
     posts = list(DutyPost.objects.for_user(user).order_by("pk"))
     if not posts:
         return None
-    now = timezone.now()
+    months = _months_back(today, DUTY_MONTHS_SHOWN)
+    rates = duty_rules.month_rates(posts, [(month.year, month.month) for month in months], timezone.now())
     points = []
-    for month in _months_back(today, DUTY_MONTHS_SHOWN):
-        expected = attended = 0
-        for post in posts:
-            rates = duty_rules.post_rates(duty_rules.month_scores(post, month.year, month.month, now))
-            expected += rates.expected
-            attended += rates.attended
+    for month in months:
+        expected = sum(rates[(post.pk, month.year, month.month)].expected for post in posts)
+        attended = sum(rates[(post.pk, month.year, month.month)].attended for post in posts)
         url = ""
         if len(posts) == 1:
             url = reverse("duty_roster:stats_month", args=[posts[0].pk]) + f"?month={month:%Y-%m}"
@@ -240,15 +239,19 @@ def ledger_clearance(user, today: datetime.date) -> dict | None:
 def meeting_compliance(user, today: datetime.date) -> dict | None:
     """The cadence page's rate per office (township, county) or per organisation, this year."""
     points = []
-    townships = Township.objects.for_user(user).order_by("name") if is_wide(user) else None
     branches = Branch.objects.for_user(user, "view")
-    if townships is not None:
+    if is_wide(user):
+        # One table for all the townships (each organisation is counted by its own township's rules),
+        # regrouped township by township: the rows keep their order within a township.
+        townships = list(Township.objects.for_user(user).order_by("name"))
+        table = compliance(
+            branches.filter(office__township__in=[township.pk for township in townships]), today.year, today
+        )
+        by_township: dict[int, dict] = {township.pk: {} for township in townships}
+        for row in table.rows:
+            by_township[row.branch.office.township_id].setdefault(row.branch.office, []).append(row.tally)
         for township in townships:
-            table = compliance(branches.filter(office__township=township), today.year, today)
-            by_office: dict = {}
-            for row in table.rows:
-                by_office.setdefault(row.branch.office, []).append(row.tally)
-            for office, tallies in by_office.items():
+            for office, tallies in by_township[township.pk].items():
                 required, met = sum(t.required for t in tallies), sum(t.met for t in tallies)
                 rate = round(100 * met / required) if required else None
                 url = compliance_url(township=township.pk, office=office.pk, year=today.year)
@@ -299,8 +302,7 @@ def assessment_results(user) -> dict | None:
 
 
 def archives_incomplete(user, today: datetime.date) -> dict:
-    gaps = member_gaps(Member.objects.for_user(user).active(), today.year)
-    count = sum(1 for missing in gaps.values() if missing)
+    count = incomplete_count(Member.objects.for_user(user).active(), today.year)
     return {"count": count, "url": _list_url("members:completeness", year=today.year)}
 
 
@@ -342,7 +344,8 @@ def cached_dashboard(user, *, refresh: bool = False) -> dict:
     """dashboard() kept for a few minutes per user: its figures walk every member's archive, which at a
     county's size takes seconds, and a home page is opened far more often than the figures change. The
     page says when they were worked out and offers a refresh."""
-    key = f"dashboard:{user.pk}:{timezone.localdate()}:{translation.get_language()}"
+    # v2: the figures hold the overdue meetings too.
+    key = f"dashboard:v2:{user.pk}:{timezone.localdate()}:{translation.get_language()}"
     figures = None if refresh else cache.get(key)
     if figures is None:
         figures = dashboard(user)
@@ -355,7 +358,7 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     charts = [members_by_unit(user), *member_structure(user, today)]
     campaigns = current_campaigns(user, today) if user.role != Role.VILLAGE_SECRETARY else []
-    boards = [build_board(campaign, user, today) for campaign in campaigns]
+    boards = build_boards(campaigns, user, today)
     for chart in (
         campaign_progress(boards),
         duty_signin(user, today),
@@ -374,5 +377,7 @@ def dashboard(user, today: datetime.date | None = None) -> dict:
         "archives_incomplete": archives_incomplete(user, today),
         "mobile_not_contacted": mobile_not_contacted(user),
         "my_duties": my_duties(user, today) if user.role == Role.VILLAGE_SECRETARY else None,
+        # Kept with the figures: for a county it evaluates every organisation's meetings.
+        "meetings_overdue": overdue_summary(user, today, limit=OVERDUE_SHOWN),
         "computed_at": timezone.now(),
     }

@@ -1,3 +1,6 @@
+from dataclasses import replace
+
+from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +17,6 @@ from establishment.board import published_practices
 from establishment.models import EstablishmentRequest
 from establishment.services import waiting_for
 from ledger.services import attention
-from meetings.cadence import overdue_summary
 from members.models import Member
 from records.history import change_log
 from records.views import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
@@ -42,7 +44,7 @@ def home(request):
             {
                 "counts": counts,
                 "dash": dash,
-                "meetings_overdue": overdue_summary(user),
+                "meetings_overdue": dash["meetings_overdue"],
                 "ledger_attention": attention(user),
                 "rectifications": rectification_attention(user),
             },
@@ -57,9 +59,10 @@ def home(request):
             "villages": villages,
             "practices": published_practices(user),
             # Five each: the lists link to their full pages, and the charts stay in sight on a phone.
-            "meetings_overdue": overdue_summary(user, limit=5),
+            "meetings_overdue": replace(dash["meetings_overdue"], items=dash["meetings_overdue"].items[:5]),
             "ledger_attention": attention(user),
             "rectifications": rectification_attention(user),
+            "charts_cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
             "waiting_requests": waiting_for(user, EstablishmentRequest.objects.for_user(user))
             .select_related("office")
             .order_by("submitted_at", "created_at")[:10],

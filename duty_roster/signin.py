@@ -7,6 +7,7 @@ expected. Today is "pending" until the day is over; days ahead are "upcoming"; n
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
@@ -21,7 +22,7 @@ from accounts.choices import Role
 from branches.choices import BranchKind, PostKind
 from branches.models import Post
 from duty_roster.choices import ChangeKind, ChangeState, DayKind, Outcome
-from duty_roster.models import DutyChange, DutyDay, DutyMember, DutyPost, SignIn
+from duty_roster.models import DutyChange, DutyDay, DutyMember, DutyPost, Leave, SignIn
 from duty_roster.services import leave_days, month_bounds
 
 TOKEN_SALT = "duty_roster.signin.day-token"
@@ -225,7 +226,6 @@ def day_outcomes(
     """Every (duty day, person) outcome of the post from `start` to `end`, in date order: the person on
     rotation duty (and anyone who gave the day away), or every active member on a concentrated day."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     days = DutyDay.objects.filter(post=post, day__range=(start, end)).order_by("day")
     members = list(
         DutyMember.objects.filter(post=post, active=True)
@@ -235,6 +235,20 @@ def day_outcomes(
     leave = leave_days(post, start, end)
     sign_ins = {(s.person_id, s.day): s for s in SignIn.objects.filter(post=post, day__range=(start, end))}
     moved = _moved_away(post, start, end)
+    return _outcomes(post, days, members, leave, sign_ins, moved, timezone.localdate(now))
+
+
+def _outcomes(
+    post: DutyPost,
+    days: Iterable[DutyDay],
+    members: list[int],
+    leave: dict[int, set[datetime.date]],
+    sign_ins: dict[tuple[int, datetime.date], SignIn],
+    moved: dict[datetime.date, dict[int, int]],
+    today: datetime.date,
+) -> list[DayOutcome]:
+    """day_outcomes() on loaded rows: the post's duty days in date order, its active members' person ids
+    in rota order, leave, sign-ins by (person, day) and the days given away (_moved_away)."""
 
     def outcome(row: DutyDay, person_id: int) -> DayOutcome:
         found = sign_ins.get((person_id, row.day))
@@ -381,3 +395,77 @@ def post_rates(members: list[MemberMonth]) -> PostRates:
     expected = attended + sum(m.absent + m.concentrated_missed for m in members)
     average = sum(m.score for m in members) / len(members) if members else None
     return PostRates(expected, attended, sum(m.on_time for m in members), average)
+
+
+def month_rates(
+    posts: Iterable[DutyPost], months: Iterable[tuple[int, int]], now: datetime.datetime | None = None
+) -> dict[tuple[int, int, int], PostRates]:
+    """post_rates(month_scores(post, year, month, now)) for every post and (year, month), keyed by
+    (post id, year, month): the same figures in six queries, whatever the number of posts and months (the
+    home page adds up a county's posts over three months)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    posts, months = list(posts), list(months)
+    if not posts or not months:
+        return {}
+    bounds = {month: month_bounds(*month) for month in months}
+    first, last = min(start for start, _end in bounds.values()), max(end for _start, end in bounds.values())
+    ids = [post.pk for post in posts]
+    days: dict[int, list[DutyDay]] = defaultdict(list)
+    for row in DutyDay.objects.filter(post__in=ids, day__range=(first, last)).order_by("post_id", "day"):
+        days[row.post_id].append(row)
+    active: dict[int, list[int]] = defaultdict(list)
+    memberships: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for post_id, person_id, order, is_active in (
+        DutyMember.objects.filter(post__in=ids)
+        .order_by("post_id", "order", "pk")
+        .values_list("post_id", "person_id", "order", "active")
+    ):
+        memberships[post_id].append((person_id, order, is_active))
+        if is_active:
+            active[post_id].append(person_id)
+    leave: dict[int, dict[int, set[datetime.date]]] = defaultdict(dict)
+    for row in Leave.objects.filter(post__in=ids, starts_on__lte=last, ends_on__gte=first).order_by():
+        day = max(row.starts_on, first)
+        while day <= min(row.ends_on, last):
+            leave[row.post_id].setdefault(row.person_id, set()).add(day)
+            day += datetime.timedelta(days=1)
+    sign_ins: dict[int, dict[tuple[int, datetime.date], SignIn]] = defaultdict(dict)
+    # Ordered as SignIn's Meta.ordering within a post, without joining the posts to order by them.
+    signed = SignIn.objects.filter(post__in=ids, day__range=(first, last)).order_by("post_id", "day", "at")
+    for sign_in in signed:
+        sign_ins[sign_in.post_id][(sign_in.person_id, sign_in.day)] = sign_in
+    moved: dict[int, dict[datetime.date, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    changes = (
+        DutyChange.objects.filter(post__in=ids, state=ChangeState.ACCEPTED)
+        .filter(Q(day__day__range=(first, last)) | Q(other_day__day__range=(first, last)))
+        .select_related("day", "other_day")
+        .order_by("decided_at", "requested_at", "pk")
+    )
+    for change in changes:  # as _moved_away, post by post: a day's entries only concern that day
+        if change.from_person_id == change.to_person_id:
+            continue
+        moved[change.post_id][change.day.day][change.from_person_id] = change.to_person_id
+        if change.kind == ChangeKind.SWAP and change.other_day is not None:
+            moved[change.post_id][change.other_day.day][change.to_person_id] = change.from_person_id
+    rates = {}
+    for post in posts:
+        for month, (start, end) in bounds.items():
+            month_days = [row for row in days[post.pk] if start <= row.day <= end]
+            rows = _outcomes(
+                post, month_days, active[post.pk], leave[post.pk], sign_ins[post.pk], moved[post.pk], today
+            )
+            # As scores_from: every active member, and anyone else the rows name who is a member.
+            named = {row.person_id for row in rows}
+            table = {
+                person_id: MemberMonth(None, order)
+                for person_id, order, is_active in memberships[post.pk]
+                if is_active or person_id in named
+            }
+            for row in rows:
+                if row.person_id in table:
+                    table[row.person_id].add(row)
+            for member in table.values():
+                member.compute_score(post)
+            rates[(post.pk, *month)] = post_rates(list(table.values()))
+    return rates

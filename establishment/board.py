@@ -287,41 +287,77 @@ def sub_branches_done_on(branches: list[Branch]) -> tuple[bool, datetime.date | 
 def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
     """One row per office of the campaign's township in the user's scope, offices without a community
     included (R7). A fixed number of queries, whatever the number of offices."""
-    deadlines = {column.key: getattr(campaign, column.deadline_field) for column in COLUMNS}
-    board = Board(campaign, today, [(column, deadlines[column.key]) for column in COLUMNS])
-    offices = list(
+    return build_boards([campaign], user, today)[0]
+
+
+def _archive_percents(user, ids: list[int], campaign: Campaign) -> dict[int, int]:
+    """{office id: share of complete member archives} of the offices `ids` in the campaign's year."""
+    members = Member.objects.for_user(user).filter(branch__office__in=ids)
+    archives = {
+        row.unit.pk: row.percent
+        for row in rollup(members, by="branch__office", year=campaign.year, listed=False)
+    }
+    return archives
+
+
+def build_boards(campaigns: list[Campaign], user, today: datetime.date) -> list[Board]:
+    """build_board() for each of `campaigns` (the county's home page has one per township), in the same
+    fixed number of queries whatever the number of campaigns and offices (a few more per distinct year)."""
+    campaigns = list(campaigns)
+    if not campaigns:
+        return []
+    offices_of: dict[int, list[Office]] = {campaign.township_id: [] for campaign in campaigns}
+    for office in (
         Office.objects.for_user(user)
-        .filter(township=campaign.township_id)
+        .filter(township__in=list(offices_of))
         .select_related("community")
         .order_by("sort_order", "name")
-    )
-    ids = [office.pk for office in offices]
-    first_of_year = datetime.date(campaign.year, 1, 1)
-    surveys: dict[int, SurveySnapshot] = {}
-    for snapshot in (
-        SurveySnapshot.objects.for_user(user)
-        .filter(office__in=ids, taken_on__gte=first_of_year, taken_on__lte=campaign.assessment_ends)
-        .order_by("-taken_on", "-pk")
     ):
-        surveys[snapshot.office_id] = snapshot  # the earliest of the year wins
-    sessions: dict[int, OpinionSession] = {}
-    for session in (
-        OpinionSession.objects.for_user(user)
-        .filter(office__in=ids, held_on__gte=first_of_year, held_on__lte=campaign.assessment_ends)
-        .order_by("-held_on", "-pk")
-    ):
-        sessions[session.office_id] = session
-    requests: dict[int, list[EstablishmentRequest]] = {}
-    for request in EstablishmentRequest.objects.for_user(user).filter(
-        office__in=ids, created_at__year__lte=campaign.year
-    ):
-        requests.setdefault(request.office_id, []).append(request)
+        offices_of[office.township_id].append(office)
+    by_year: dict[int, list[Campaign]] = {}
+    for campaign in campaigns:
+        by_year.setdefault(campaign.year, []).append(campaign)
+    all_ids = [office.pk for offices in offices_of.values() for office in offices]
+    # Per campaign: {office id: the earliest survey / opinion session of its year up to its assessment end}.
+    surveys: dict[int, dict[int, SurveySnapshot]] = {campaign.pk: {} for campaign in campaigns}
+    sessions: dict[int, dict[int, OpinionSession]] = {campaign.pk: {} for campaign in campaigns}
+    requests: dict[int, dict[int, list[EstablishmentRequest]]] = {campaign.pk: {} for campaign in campaigns}
+    archives: dict[int, dict[int, int]] = {}
+    for year, of_year in by_year.items():
+        campaign_of = {office.pk: c for c in of_year for office in offices_of[c.township_id]}
+        ids = list(campaign_of)
+        first_of_year = datetime.date(year, 1, 1)
+        latest_end = max(c.assessment_ends for c in of_year)
+        for snapshot in (
+            SurveySnapshot.objects.for_user(user)
+            .filter(office__in=ids, taken_on__gte=first_of_year, taken_on__lte=latest_end)
+            .order_by("-taken_on", "-pk")
+        ):
+            campaign = campaign_of[snapshot.office_id]
+            if snapshot.taken_on <= campaign.assessment_ends:
+                surveys[campaign.pk][snapshot.office_id] = snapshot  # the earliest of the year wins
+        for session in (
+            OpinionSession.objects.for_user(user)
+            .filter(office__in=ids, held_on__gte=first_of_year, held_on__lte=latest_end)
+            .order_by("-held_on", "-pk")
+        ):
+            campaign = campaign_of[session.office_id]
+            if session.held_on <= campaign.assessment_ends:
+                sessions[campaign.pk][session.office_id] = session
+        for request in EstablishmentRequest.objects.for_user(user).filter(
+            office__in=ids, created_at__year__lte=year
+        ):
+            campaign = campaign_of[request.office_id]
+            requests[campaign.pk].setdefault(request.office_id, []).append(request)
+        percents = _archive_percents(user, ids, of_year[0]) if ids else {}
+        for campaign in of_year:
+            archives[campaign.pk] = percents
     branches: dict[int, list[Branch]] = {}
     generals: dict[int, Branch] = {}
     for branch in (
         Branch.objects.for_user(user)
         .filter(
-            office__in=ids,
+            office__in=all_ids,
             dissolved_on__isnull=True,
             kind__in=[*REQUIRED_SUB_BRANCHES, BranchKind.COMMUNITY_GENERAL, BranchKind.OFFICE_GENERAL],
         )
@@ -337,17 +373,55 @@ def build_board(campaign: Campaign, user, today: datetime.date) -> Board:
     duty_posts = {
         post.office_id: post
         for post in DutyPost.objects.for_user(user)
-        .filter(office__in=ids)
+        .filter(office__in=all_ids)
         .annotate(first_day=Min("days__day", filter=Q(days__day__lte=today)))
     }
-    members = Member.objects.for_user(user).filter(branch__office__in=ids)
-    archives = {row.unit.pk: row.percent for row in rollup(members, by="branch__office", year=campaign.year)}
     from assessments.services import overdue_by_office  # the inspections build on the campaign
 
-    rectifications = overdue_by_office(ids, today)
+    rectifications = overdue_by_office(all_ids, today)
     may_survey = can_create(user, SurveySnapshot)
     may_collect = can_create(user, OpinionSession)
 
+    boards = []
+    for campaign in campaigns:
+        boards.append(
+            _board(
+                campaign,
+                today,
+                offices_of[campaign.township_id],
+                surveys[campaign.pk],
+                sessions[campaign.pk],
+                requests[campaign.pk],
+                branches,
+                generals,
+                duty_posts,
+                archives[campaign.pk],
+                rectifications,
+                may_survey,
+                may_collect,
+            )
+        )
+    return boards
+
+
+def _board(
+    campaign: Campaign,
+    today: datetime.date,
+    offices: list[Office],
+    surveys: dict[int, SurveySnapshot],
+    sessions: dict[int, OpinionSession],
+    requests: dict[int, list[EstablishmentRequest]],
+    branches: dict[int, list[Branch]],
+    generals: dict[int, Branch],
+    duty_posts: dict[int, DutyPost],
+    archives: dict[int, int],
+    rectifications: dict[int, int],
+    may_survey: bool,
+    may_collect: bool,
+) -> Board:
+    """The board of one campaign from the rows build_boards() loaded, by office id."""
+    deadlines = {column.key: getattr(campaign, column.deadline_field) for column in COLUMNS}
+    board = Board(campaign, today, [(column, deadlines[column.key]) for column in COLUMNS])
     for office in offices:
         community = getattr(office, "community", None)
         cells: dict[str, Cell] = {}

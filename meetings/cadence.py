@@ -3,7 +3,7 @@ held its meetings in time.
 
 Every rule here takes `today` as a parameter, so tests fix the date instead of the clock. The loaders fetch
 a whole township-year in three queries (organisations, rules, meetings), whatever the number of
-organisations: the home page calls `overdue_summary` for a whole township on every visit.
+organisations: the home page's figures call `overdue_summary` for a whole county.
 """
 
 import calendar
@@ -109,12 +109,19 @@ class PeriodSpan:
 
 def periods_of(period: str, year: int) -> list[PeriodSpan]:
     """The periods of `year`, in order: 12 months, 4 quarters, 2 half-years or the year."""
-    return [PeriodSpan(year, index, period) for index in range(1, 12 // MONTHS_PER_PERIOD[period] + 1)]
+    return list(_periods_of(period, year))
+
+
+# The same span objects every time (they are immutable): their cached bounds are then worked out once, not
+# once per organisation and rule (a county evaluates some 1,500 organisations).
+@functools.lru_cache(maxsize=256)
+def _periods_of(period: str, year: int) -> tuple[PeriodSpan, ...]:
+    return tuple(PeriodSpan(year, index, period) for index in range(1, 12 // MONTHS_PER_PERIOD[period] + 1))
 
 
 def period_of(period: str, day: datetime.date) -> PeriodSpan:
     """The period that `day` falls in."""
-    return PeriodSpan(day.year, (day.month - 1) // MONTHS_PER_PERIOD[period] + 1, period)
+    return _periods_of(period, day.year)[(day.month - 1) // MONTHS_PER_PERIOD[period]]
 
 
 def periods_between(period: str, first: datetime.date, last: datetime.date) -> list[PeriodSpan]:
@@ -251,15 +258,16 @@ def status_of(
     after it ended. Missing: the period ended without enough. Due: the current period, not yet enough."""
     if not rule.applies(branch) or not owes(branch, period):
         return Status.NOT_REQUIRED, 0
-    days = [on for on, counts_for in held if period.contains(counts_for) and on <= today]
-    in_time = sum(1 for on in days if on <= period.end)
+    start, end = period.start, period.end
+    days = [on for on, counts_for in held if start <= counts_for <= end and on <= today]
+    in_time = sum(1 for on in days if on <= end)
     if in_time >= rule.times:
         return Status.ON_TIME, len(days)
     if len(days) >= rule.times:  # some were held after the period ended: make-up meetings
         return Status.LATE, len(days)
-    if period.end < today:
+    if end < today:
         return Status.MISSING, len(days)
-    if period.start > today:
+    if start > today:
         return Status.FUTURE, len(days)
     return Status.DUE, len(days)
 
