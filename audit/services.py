@@ -51,6 +51,44 @@ def record(
     path: str | None = None,
 ) -> AuditEntry:
     """Write one entry. The township (what township staff see it under) is the user's, else the record's."""
+    entry = build_entry(
+        action,
+        user=user,
+        username=username,
+        obj=obj,
+        request=request,
+        detail=detail,
+        count=count,
+        township_id=township_id,
+        path=path,
+    )
+    entry.save()
+    return entry
+
+
+def record_many(action: str, objs: list, *, user, details: list[dict] | None = None) -> list[AuditEntry]:
+    """One entry per record, as record() writes them, in bulk INSERTs (a roster import's people)."""
+    request = current_request()
+    entries = [
+        build_entry(action, user=user, obj=obj, request=request, detail=details[i] if details else None)
+        for i, obj in enumerate(objs)
+    ]
+    return AuditEntry.objects.bulk_create(entries)
+
+
+def build_entry(
+    action: str,
+    *,
+    user=None,
+    username: str = "",
+    obj: models.Model | None = None,
+    request=None,
+    detail: dict | None = None,
+    count: int | None = None,
+    township_id: int | None = None,
+    path: str | None = None,
+) -> AuditEntry:
+    """The entry record() writes, not yet written."""
     request = request if request is not None else current_request()
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
@@ -72,5 +110,4 @@ def record(
         entry.object_type = ContentType.objects.get_for_model(type(obj), for_concrete_model=False)
         entry.object_id = str(obj.pk)[:64]
         entry.object_repr = str(obj)[:200]
-    entry.save()
     return entry

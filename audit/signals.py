@@ -13,7 +13,7 @@ from simple_history.signals import post_create_historical_record
 
 from audit.choices import AuditAction
 from audit.context import current_actor
-from audit.services import record
+from audit.services import record, record_many
 
 # The apps whose records people change; sessions, jobs, the history tables and the log itself are not.
 AUDITED_APPS = frozenset(
@@ -62,6 +62,18 @@ def on_saved(sender, instance, created, raw=False, update_fields=None, **kwargs)
     if history_id is not None:
         detail["history_id"] = history_id
     record(AuditAction.CREATE if created else AuditAction.UPDATE, user=actor, obj=instance, detail=detail)
+
+
+def record_created(model: type, objs: list, history_ids: list | None = None) -> None:
+    """The entries on_saved writes for records created one by one, for records bulk_create wrote (which
+    sends no post_save): one per record, with its history row when given, in bulk INSERTs."""
+    if not objs or not is_audited(model):
+        return
+    actor = current_actor()
+    if actor is None:
+        return
+    details = [{"history_id": history_id} for history_id in history_ids] if history_ids else None
+    record_many(AuditAction.CREATE, objs, user=actor, details=details)
 
 
 def on_deleted(sender, instance, **kwargs) -> None:

@@ -241,15 +241,19 @@ class Member(VersionedModelMixin, models.Model):
                 if not self.gender:
                     self.gender = facts.gender
                 if self.branch_id and self.status == Status.ACTIVE and "id_number" not in errors:
-                    duplicate = (
-                        Member.objects.filter(
-                            township_id=self.branch.office.township_id,
-                            id_number=facts.number,
-                            status=Status.ACTIVE,
+                    township_id = self.branch.office.township_id
+                    # A roster import looks up every row's number at once (members.import_views).
+                    known = getattr(self, "_active_id_numbers", None)
+                    if known is not None and self.pk is None:
+                        duplicate = (township_id, facts.number) in known
+                    else:
+                        duplicate = (
+                            Member.objects.filter(
+                                township_id=township_id, id_number=facts.number, status=Status.ACTIVE
+                            )
+                            .exclude(pk=self.pk)
+                            .exists()
                         )
-                        .exclude(pk=self.pk)
-                        .exists()
-                    )
                     if duplicate:
                         # The holder may be outside the user's scope, so the message does not name him.
                         errors["id_number"] = _(
