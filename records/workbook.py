@@ -10,17 +10,20 @@ export holds one row at a time, not the sheet (openpyxl's write-only mode cannot
 
 import datetime
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
 
 import xlsxwriter
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_WIDTH = 50
 PROGRESS_EVERY = 1000
+WIDTH_SAMPLE = 1000  # data rows measured for the column widths
 # Data rows written in the current request (or thread): the audit log's export entries say how many.
 rows_written: ContextVar[int] = ContextVar("rows_written", default=0)
 
@@ -113,41 +116,66 @@ class Sheet:
         self.row = 0
         self.widths = [0] * ncols
         self.column_formats: dict[int, object] = {}
+        self.measured = 0  # data rows measured for the column widths so far
+        self.fast = _RowWriter(worksheet) if _RowWriter.supports(worksheet) else None
 
     def write_row(self, values: Sequence, style: str = "cell", *, measure: bool = True) -> None:
+        formats = self.writer.formats_for(style)
+        if style == "cell":
+            # Column widths come from the header, the totals and the first WIDTH_SAMPLE data rows: measuring
+            # every cell of a 50,000-row export costs more than it changes.
+            measure = measure and self.measured < WIDTH_SAMPLE
+            if measure:
+                self.measured += 1
+        if self.fast is None or not self.fast.write(self.row, values, self.ncols, formats):
+            self._write_cells(values, formats)
+        if measure:
+            self._measure(values)
+        self.row += 1
+        if style == "cell":
+            rows_written.set(rows_written.get() + 1)
+
+    def _write_cells(self, values: Sequence, formats: tuple) -> None:
+        """The row through xlsxwriter's own cell writers, one cell at a time."""
         write = self.worksheet
-        plain, dated, timed, clock = self.writer.formats_for(style)
-        widths = self.widths
+        plain, dated, timed, clock = formats
         for column, raw in enumerate(values):
             value = cell_value(raw)
             if value is None:
                 write.write_blank(self.row, column, None, plain)
-                continue
-            if isinstance(value, str):
+            elif isinstance(value, str):
                 write.write_string(self.row, column, value, plain)
-                text = value
             elif isinstance(value, datetime.datetime):
                 write.write_datetime(self.row, column, value, timed)
-                text = "0000-00-00 00:00"
             elif isinstance(value, datetime.date):
                 write.write_datetime(self.row, column, value, dated)
-                text = "0000-00-00"
             elif isinstance(value, datetime.time):
                 write.write_datetime(self.row, column, value.replace(tzinfo=None), clock)
-                text = "00:00"
             else:
                 write.write_number(self.row, column, value, plain)
-                text = str(value)
-            if measure and column < len(widths):
-                width = display_width(text)
-                if width > widths[column]:
-                    widths[column] = width
         # A bordered grid looks ragged when a short row stops early: blank bordered cells fill it.
         for column in range(len(values), self.ncols):
             write.write_blank(self.row, column, None, plain)
-        self.row += 1
-        if style == "cell":
-            rows_written.set(rows_written.get() + 1)
+
+    def _measure(self, values: Sequence) -> None:
+        widths = self.widths
+        for column, raw in enumerate(values[: len(widths)]):
+            value = cell_value(raw)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                text = value
+            elif isinstance(value, datetime.datetime):
+                text = "0000-00-00 00:00"
+            elif isinstance(value, datetime.date):
+                text = "0000-00-00"
+            elif isinstance(value, datetime.time):
+                text = "00:00"
+            else:
+                text = str(value)
+            width = display_width(text)
+            if width > widths[column]:
+                widths[column] = width
 
     def set_width(self, column: int, width: int) -> None:
         self.widths[column] = max(self.widths[column], width)
@@ -160,6 +188,127 @@ class Sheet:
         for column, width in enumerate(self.widths):
             width = min(max(width + 2, 6), MAX_WIDTH)
             self.worksheet.set_column(column, column, width, self.column_formats.get(column))
+
+
+# Strings that need xlsxwriter's escaping (control characters, its own _xHHHH_ escapes, XML's & < >) or
+# keep leading or trailing spaces: the rest are written as they are.
+_NEEDS_WORK = re.compile(r"^\s|\s$|[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
+
+
+class _RowWriter:
+    """A data row's cells straight into the sheet's XML, exactly as xlsxwriter's constant-memory mode writes
+    them (an inline string, a number, a date as its serial number, a blank bordered cell), without its
+    per-cell objects and calls: they cost more than the rest of a large export together. A row with any
+    unusual value (a very long string, NaN, a rich-text look-alike, a row past Excel's last) goes through
+    xlsxwriter's own writers instead. tests/test_export_equality.py compares the two byte for byte."""
+
+    def __init__(self, worksheet):
+        self.worksheet = worksheet
+        self.columns: list[str] = []  # the column letters, A, B, … AA
+        self.xf: dict[int, int] = {}  # each format's index, taken in the order xlsxwriter would take it
+        self.half = worksheet.xls_strmax // 2
+        self.serials: dict[datetime.date, float] = {}  # each date's Excel serial number, worked out once
+
+    @staticmethod
+    def supports(worksheet) -> bool:
+        return bool(getattr(worksheet, "constant_memory", False)) and all(
+            hasattr(worksheet, name)
+            for name in ("_write_single_row", "_check_dimensions", "_convert_date_time", "fh", "previous_row")
+        )
+
+    def _style(self, cell_format) -> int:
+        index = self.xf.get(id(cell_format))
+        if index is None:
+            index = self.xf[id(cell_format)] = cell_format._get_xf_index()
+        return index
+
+    def write(self, row: int, values: Sequence, ncols: int, formats: tuple) -> bool:
+        """Write the row; False when it needs xlsxwriter's own writers (nothing of it written then)."""
+        worksheet = self.worksheet
+        width = max(len(values), ncols)
+        if row >= worksheet.xls_rowmax or width > worksheet.xls_colmax or row <= worksheet.previous_row:
+            return False
+        columns = self.columns
+        while len(columns) < width:
+            columns.append(xl_col_to_name(len(columns)))
+        # As xlsxwriter: the row before (the header) goes out first, then this row's cells, in order (the
+        # cells' formats take their style numbers in that order).
+        worksheet._check_dimensions(row, 0)
+        worksheet._check_dimensions(row, width - 1)
+        worksheet._write_single_row(row)
+        plain, dated, timed, clock = formats
+        style, serials, half = self._style, self.serials, self.half
+        text_cell = blank_cell = date_cell = None  # the start of a cell, up to its reference
+        number = str(row + 1)
+        parts = [f'<row r="{number}">']
+        for column, raw in enumerate(values):
+            kind = type(raw)
+            if kind is str:
+                value = "'" + raw if raw and raw[0] in _TRIGGER_CHARS else raw  # escape_text, in line
+            elif raw is None:
+                if blank_cell is None:
+                    blank_cell = f'" s="{style(plain)}"/>'
+                parts.append(f'<c r="{columns[column]}{number}{blank_cell}')
+                continue
+            elif kind is int:
+                parts.append(f'<c r="{columns[column]}{number}" s="{style(plain)}"><v>{raw:.16G}</v></c>')
+                continue
+            elif kind is datetime.date:
+                serial = serials.get(raw)
+                if serial is None:
+                    serial = serials[raw] = worksheet._convert_date_time(raw)
+                if date_cell is None:
+                    date_cell = f'" s="{style(dated)}"><v>'
+                parts.append(f'<c r="{columns[column]}{number}{date_cell}{serial:.16G}</v></c>')
+                continue
+            else:
+                value = cell_value(raw)
+                if value is None:
+                    if blank_cell is None:
+                        blank_cell = f'" s="{style(plain)}"/>'
+                    parts.append(f'<c r="{columns[column]}{number}{blank_cell}')
+                    continue
+                if not isinstance(value, str):
+                    if isinstance(value, datetime.datetime):
+                        serial, cell_format = worksheet._convert_date_time(value), timed
+                    elif isinstance(value, datetime.date):
+                        serial, cell_format = worksheet._convert_date_time(value), dated
+                    elif isinstance(value, datetime.time):
+                        serial, cell_format = worksheet._convert_date_time(value.replace(tzinfo=None)), clock
+                    elif (
+                        isinstance(value, int | float)
+                        and not isinstance(value, bool)
+                        and math.isfinite(value)
+                    ):
+                        serial, cell_format = value, plain
+                    else:
+                        return False
+                    ref = columns[column] + number
+                    parts.append(f'<c r="{ref}" s="{style(cell_format)}"><v>{serial:.16G}</v></c>')
+                    continue
+            if len(value) > half:
+                return False
+            space = ""
+            if _NEEDS_WORK.search(value) is not None:
+                value = worksheet._escape_control_characters(value)
+                if value.startswith("<r>") and value.endswith("</r>"):
+                    return False
+                if _preserve_whitespace(value):
+                    space = ' xml:space="preserve"'
+                value = worksheet._escape_data(value)
+            if text_cell is None:
+                text_cell = f'" s="{style(plain)}" t="inlineStr"><is><t'
+            parts.append(f'<c r="{columns[column]}{number}{text_cell}{space}>{value}</t></is></c>')
+        if len(values) < ncols:
+            # A bordered grid looks ragged when a short row stops early: blank bordered cells fill it.
+            if blank_cell is None:
+                blank_cell = f'" s="{style(plain)}"/>'
+            for column in range(len(values), ncols):
+                parts.append(f'<c r="{columns[column]}{number}{blank_cell}')
+        parts.append("</row>")
+        worksheet.fh.write("".join(parts))
+        return True
 
 
 class WorkbookWriter:
