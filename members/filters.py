@@ -20,14 +20,18 @@ ALL = _("All")
 
 
 class MemberFilterSet(ScopedFilterSet):
+    # The dropdowns show names only (each model's __str__): a county's hold 1,500 party organisations,
+    # so no other column is fetched for them.
     office = django_filters.ModelChoiceFilter(
-        field_name="branch__office", queryset=Office.objects.all(), label=_("office")
+        field_name="branch__office", queryset=Office.objects.only("pk", "name"), label=_("office")
     )
     community = django_filters.ModelChoiceFilter(
-        field_name="branch__office__community", queryset=Community.objects.all(), label=_("community")
+        field_name="branch__office__community",
+        queryset=Community.objects.only("pk", "name"),
+        label=_("community"),
     )
     branch = django_filters.ModelChoiceFilter(
-        queryset=Branch.objects.select_related("office"), label=_("party organisation")
+        queryset=Branch.objects.only("pk", "name"), label=_("party organisation")
     )
     standing = django_filters.ChoiceFilter(
         choices=Standing.choices, label=_("party standing"), empty_label=ALL
