@@ -23,21 +23,61 @@ def mark(ok: bool | None) -> str:
     return "—" if ok is None else ("met" if ok else "**missed**")
 
 
+def served_runs(result: dict) -> dict:
+    """The served runs of a result: "people" (with think time) and "saturation" (a closed loop). Results
+    from before 2026-11-27 have one run, `served`, which was the closed loop."""
+    served = result.get("served")
+    if served and served.get("think_s") is None and not result.get("saturation"):
+        return {"people": None, "saturation": served}
+    return {"people": served, "saturation": result.get("saturation")}
+
+
 def main(paths: list[str]) -> None:
     results = [json.loads(Path(p).read_text()) for p in paths]
     names = [r["database"] for r in results]
-    print("### Served: 8 users (two per role), 60 s, gunicorn 4 workers\n")
-    print("| page | " + " | ".join(f"{n} p50 / p95 / p99 ms" for n in names) + " |")
-    print("|---|" + "---|" * len(names))
-    for page in PAGES:
-        cells = []
-        for r in results:
-            s = r["served"]["by_page"].get(page)
-            cells.append(f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f}" if s else "—")
-        print(f"| {page} | " + " | ".join(cells) + " |")
-    cells = [f"{r['served']['throughput_rps']} req/s ({r['served']['requests']} requests)" for r in results]
-    print("| **throughput** | " + " | ".join(cells) + " |")
-    print("\n### Queries per page (in-process, per role: township / office1 / village1 / county)\n")
+    runs = [served_runs(r) for r in results]
+    for key, title in [
+        ("people", "Served: {users} users (two per role) with think time, gunicorn 4 workers"),
+        ("saturation", "Saturation: {users} users with no think time (capacity, not latency)"),
+    ]:
+        first = next((run[key] for run in runs if run[key]), None)
+        if first is None:
+            continue
+        print(f"### {title.format(users=first['users'])}\n")
+        if key == "people":
+            print(
+                "Each user waits a uniformly random think time between two pages, as a person reads "
+                "the page; these are the latencies people see.\n"
+            )
+        else:
+            print(
+                "Each user asks for the next page as soon as the last one answered: the server is kept "
+                "busy, the requests queue, and the throughput is what the machine can serve.\n"
+            )
+        print("| page | " + " | ".join(f"{n} p50 / p95 / p99 ms" for n in names) + " |")
+        print("|---|" + "---|" * len(names))
+        for page in PAGES:
+            cells = []
+            for run in runs:
+                s = (run[key] or {}).get("by_page", {}).get(page)
+                cells.append(f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f}" if s else "—")
+            print(f"| {page} | " + " | ".join(cells) + " |")
+        for label, cell in [
+            ("**all pages**", lambda r: "{p50_ms:.0f} / {p95_ms:.0f} / {p99_ms:.0f}".format(**r["all"])),
+            ("think time (s)", lambda r: "{:g}–{:g}".format(*r["think_s"]) if r.get("think_s") else "none"),
+            ("**throughput**", lambda r: f"{r['throughput_rps']} req/s ({r['requests']} in {r['seconds']}s)"),
+            ("server CPU a request (ms)", lambda r: str(r["server_cpu_per_request_ms"])),
+            ("load generator CPU (s)", lambda r: str(r["load_cpu_s"])),
+        ]:
+            cells = []
+            for run in runs:
+                try:
+                    cells.append(cell(run[key]))
+                except (AttributeError, KeyError, TypeError):  # no such run in this file
+                    cells.append("—")
+            print(f"| {label} | " + " | ".join(cells) + " |")
+        print()
+    print("### Queries per page (in-process, per role: township / office1 / village1 / county)\n")
     print("| page | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for page in PAGES:
@@ -101,7 +141,8 @@ def main(paths: list[str]) -> None:
     row("a township's rota for a year (s)", lambda r: str(r["rota_year"]["seconds"]))
     print()
     for r in results:
-        print(f"- {r['database']}: data {r['data']}; machine {r['machine']}; errors {r['served']['errors']}")
+        errors = {k: v["errors"] for k, v in served_runs(r).items() if v}
+        print(f"- {r['database']}: data {r['data']}; machine {r['machine']}; errors {errors}")
 
 
 if __name__ == "__main__":

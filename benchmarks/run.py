@@ -10,7 +10,13 @@ One run, for one database:
    rows already fetched as tuples), each in its own process for its peak memory; the county workbook; a
    10,000-row roster import with full validation; a township's duty rota for a year.
 2. served: gunicorn with 4 workers (and Redis for PostgreSQL); 8 users (two per role) log in once and go
-   round their pages for 60 s from this process (threads + requests); p50/p95/p99 per page and throughput.
+   round their pages, from a load-generator process of its own (threads + requests):
+   - for 60 s as people use the app, each waiting a think time between two pages (`--think`, uniformly
+     1–3 s by default, locust's `between(1, 3)`): p50/p95/p99 per page, the latency people see (`served`);
+   - then for 30 s with no think time (`--saturation-seconds`), a closed loop that keeps the server busy:
+     its throughput is the capacity, its latencies are queueing (`saturation`).
+   Each run reports the server's CPU time a request (gunicorn's master and workers, logins excluded) and
+   the load generator's own CPU time.
 The results go to benchmarks/results/<date>-<db>.json; README.md has the table.
 """
 
@@ -375,13 +381,14 @@ def measure_import(out: dict, rows: int = 10_000) -> None:
     from django.db import transaction
 
     from accounts.models import User
+    from audit.context import acting_as
     from members.import_views import MemberImporter
     from records import imports
 
     user = User.objects.get(username="township")
     content = roster(user, rows)
     importer = MemberImporter(user)
-    importer.max_rows = rows  # MAX_ROWS is 5,000 (records/imports.py); raised here for the measurement
+    importer.max_rows = max(rows, imports.MAX_ROWS)  # MAX_ROWS is 10,000 (records/imports.py)
     start = time.perf_counter()
     result = importer.run(SimpleUploadedFile("roster.xlsx", content))
     validated = time.perf_counter() - start
@@ -389,7 +396,8 @@ def measure_import(out: dict, rows: int = 10_000) -> None:
     saved = None
     if result.is_valid:
         start = time.perf_counter()
-        with transaction.atomic():
+        # As the page and the worker save it: as the township user, so every person gets an audit entry.
+        with transaction.atomic(), acting_as(user):
             importer.save(result)
             saved = time.perf_counter() - start
             transaction.set_rollback(True)  # measured, not kept
@@ -492,9 +500,25 @@ def login(session, base: str, username: str) -> None:
     assert response.status_code == 302, (username, response.status_code)
 
 
-def load(base: str, pages: dict[str, dict[str, str]], users: int, seconds: float) -> dict:
+def load(
+    base: str,
+    pages: dict[str, dict[str, str]],
+    users: int,
+    seconds: float,
+    think: tuple[float, float] | None = (1.0, 3.0),
+    ready=None,
+) -> dict:
+    """`users` people (a role each, in turn) log in once, then go round their pages for `seconds`.
+
+    With `think` (min, max seconds), each waits a uniformly random time between two pages, as a person
+    reading the page does (locust's `between(1, 3)`); the first page comes after one such wait, so the
+    users do not start in step. Without it (None), each fires its next request as soon as the last one
+    answered: a closed loop that measures the server's capacity (saturation), not its latency for people.
+    Run by `load_subprocess` in a process of its own; its own CPU time is in the result. `ready` is
+    called once everyone has logged in and opened each page once, before the clock starts."""
     import requests
 
+    cpu_start = time.process_time()
     samples: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     lock = threading.Lock()
@@ -504,15 +528,27 @@ def load(base: str, pages: dict[str, dict[str, str]], users: int, seconds: float
         session = requests.Session()
         login(session, base, username)
         sessions.append(session)
+    # Each user opens each of his pages once, untimed: fresh workers compile templates and fill their
+    # caches on their first requests, which is not what the run measures.
+    for username, session in zip(roles, sessions, strict=True):
+        for url in pages[username].values():
+            session.get(base + url, timeout=120)
+    if ready is not None:
+        ready()
     deadline = time.perf_counter() + seconds
 
     def user_loop(index: int) -> None:
         username = roles[index]
         session = sessions[index]
+        rng = random.Random(index)
         items = list(pages[username].items())
-        random.Random(index).shuffle(items)
+        rng.shuffle(items)
         i = 0
-        while time.perf_counter() < deadline:
+        while True:
+            if think:
+                time.sleep(min(rng.uniform(*think), max(0.0, deadline - time.perf_counter())))
+            if time.perf_counter() >= deadline:
+                break
             name, url = items[i % len(items)]
             i += 1
             start = time.perf_counter()
@@ -537,6 +573,8 @@ def load(base: str, pages: dict[str, dict[str, str]], users: int, seconds: float
     elapsed = time.perf_counter() - started
     everything = [t for name, times in samples.items() if ":" not in name for t in times]
     return {
+        "mode": "think time" if think else "saturation",
+        "think_s": list(think) if think else None,
         "users": users,
         "seconds": round(elapsed, 1),
         "requests": len(everything),
@@ -544,7 +582,60 @@ def load(base: str, pages: dict[str, dict[str, str]], users: int, seconds: float
         "all": percentiles(everything),
         "by_page": {name: percentiles(times) for name, times in sorted(samples.items())},
         "errors": errors,
+        "load_cpu_s": round(time.process_time() - cpu_start, 2),  # the load generator's own CPU
     }
+
+
+def load_subprocess(
+    base: str, pages: dict, users: int, seconds: float, think: tuple[float, float] | None, server_pid: int
+) -> dict:
+    """`load` in a process of its own (its CPU is not this process's, and is reported apart), with the
+    CPU time the server (gunicorn's master and workers) used meanwhile."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"base": base, "pages": pages, "users": users, "seconds": seconds, "think": think}, handle)
+    try:
+        with subprocess.Popen(
+            [sys.executable, __file__, "load", handle.name], stdout=subprocess.PIPE, text=True
+        ) as generator:
+            # The logins (a password hash each, a large share of a short run's CPU) and the warm-up are
+            # not counted.
+            server_before = process_tree_cpu(server_pid) if generator.stdout.readline() else 0.0
+            output = generator.stdout.read()
+        server_after = process_tree_cpu(server_pid)
+    finally:
+        os.unlink(handle.name)
+    if generator.returncode != 0:
+        raise SystemExit("the load generator failed (its error is above)")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["server_cpu_s"] = round(server_after - server_before, 2)
+    result["server_cpu_per_request_ms"] = (
+        round(1000 * result["server_cpu_s"] / result["requests"], 1) if result["requests"] else None
+    )
+    return result
+
+
+def process_tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of `pid` and its children now alive (gunicorn's master and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        this, parent = int(stat.parent.name), int(fields[1])
+        if this == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def parse_think(value: str) -> tuple[float, float] | None:
+    """`--think 1,3` (seconds, uniformly between), `--think 2` (always 2 s), or `--think 0` (none)."""
+    low, _, high = value.partition(",")
+    think = (float(low), float(high or low))
+    if think[0] < 0 or think[1] < think[0]:
+        raise argparse.ArgumentTypeError("think time: MIN,MAX seconds with 0 <= MIN <= MAX")
+    return think if think[1] > 0 else None
 
 
 def percentiles(times: list[float]) -> dict:
@@ -603,7 +694,20 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--users", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seconds", type=float, default=60, help="the served run with think time")
+    parser.add_argument(
+        "--think",
+        type=parse_think,
+        default=(1.0, 3.0),
+        metavar="MIN,MAX",
+        help="seconds each user waits between two pages, uniformly (default 1,3; 0: none)",
+    )
+    parser.add_argument(
+        "--saturation-seconds",
+        type=float,
+        default=30,
+        help="then the same users with no think time, for the capacity in requests/s (0: skip)",
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--skip-measure", action="store_true", help="only the served run")
     args = parser.parse_args()
@@ -628,8 +732,16 @@ def main() -> None:
     subprocess.run([python, __file__, "warm"], env=env, cwd=ROOT, check=True)
     print(f"serving with gunicorn ({args.workers} workers) on {args.db}", flush=True)
     process = serve(env, args.workers)
+    base = f"http://127.0.0.1:{PORT}"
+    saturation = None
     try:
-        served = load(f"http://127.0.0.1:{PORT}", result["load_pages"], args.users, args.seconds)
+        label = f"think {args.think[0]:g}–{args.think[1]:g} s" if args.think else "no think time"
+        print(f"  {args.users} users, {label}, {args.seconds:g} s", flush=True)
+        pages = result["load_pages"]
+        served = load_subprocess(base, pages, args.users, args.seconds, args.think, process.pid)
+        if args.saturation_seconds:
+            print(f"  saturation: no think time, {args.saturation_seconds:g} s", flush=True)
+            saturation = load_subprocess(base, pages, args.users, args.saturation_seconds, None, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -640,19 +752,28 @@ def main() -> None:
             "date": today,
             "machine": machine(),
             "command": " ".join(sys.argv),
-            "served": served,
+            "served": served,  # people: with think time (before 2026-11-27: the closed loop)
+            "saturation": saturation,  # capacity: the closed loop, no think time
         }
     )
     target.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print(f"wrote {target.relative_to(ROOT)}")
-    print(f"{'page':32} {'p50':>7} {'p95':>7} {'p99':>7} {'n':>6}")
-    for name, stats in served["by_page"].items():
-        if ":" not in name:
-            print(
-                f"{name:32} {stats['p50_ms']:7.0f} {stats['p95_ms']:7.0f} {stats['p99_ms']:7.0f}"
-                f" {stats['n']:6d}"
-            )
-    print(f"throughput {served['throughput_rps']} requests/s, errors {served['errors']}")
+    for title, run in [("served (" + served["mode"] + ")", served), ("saturation", saturation)]:
+        if not run:
+            continue
+        print(f"\n{title}: {run['users']} users, {run['seconds']} s")
+        print(f"{'page':32} {'p50':>7} {'p95':>7} {'p99':>7} {'n':>6}")
+        for name, stats in run["by_page"].items():
+            if ":" not in name:
+                print(
+                    f"{name:32} {stats['p50_ms']:7.0f} {stats['p95_ms']:7.0f} {stats['p99_ms']:7.0f}"
+                    f" {stats['n']:6d}"
+                )
+        print(
+            f"throughput {run['throughput_rps']} requests/s, server CPU {run['server_cpu_s']} s"
+            f" ({run['server_cpu_per_request_ms']} ms a request), load generator CPU {run['load_cpu_s']} s,"
+            f" errors {run['errors']}"
+        )
 
 
 if __name__ == "__main__":
@@ -660,6 +781,18 @@ if __name__ == "__main__":
         measure(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "warm":
         warm()
+    elif len(sys.argv) > 1 and sys.argv[1] == "load":
+        spec = json.loads(Path(sys.argv[2]).read_text())
+        think = tuple(spec["think"]) if spec["think"] else None
+        result = load(
+            spec["base"],
+            spec["pages"],
+            spec["users"],
+            spec["seconds"],
+            think,
+            ready=lambda: print("ready", flush=True),
+        )
+        print(json.dumps(result))
     elif len(sys.argv) > 1 and sys.argv[1] == "export":
         print(json.dumps(export_one(sys.argv[2])))
     else:
