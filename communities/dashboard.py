@@ -3,7 +3,8 @@ the page behind it. A point with `count_url` is a count of rows: that list, filt
 rows; a point with only `url` is a rate or score and links to the page that works it out.
 
 Everything here reuses the services the list pages use (composition, summarise_many, compliance,
-month_scores, build_board), so the dashboard cannot disagree with them."""
+build_boards, members.completeness), or their batched twins tested equal to them (duty_roster.signin
+month_rates against month_scores), so the dashboard cannot disagree with them."""
 
 import datetime
 from urllib.parse import urlencode
@@ -344,8 +345,11 @@ def cached_dashboard(user, *, refresh: bool = False) -> dict:
     """dashboard() kept for a few minutes per user: its figures walk every member's archive, which at a
     county's size takes seconds, and a home page is opened far more often than the figures change. The
     page says when they were worked out and offers a refresh."""
-    # v2: the figures hold the overdue meetings too.
-    key = f"dashboard:v2:{user.pk}:{timezone.localdate()}:{translation.get_language()}"
+    # v2: the figures hold the overdue meetings too. The role and units are in the key: a user moved to
+    # another township or office sees his new scope's figures at once, not the old ones for five minutes.
+    units = (user.role, user.is_superuser, user.county_id, user.township_id, user.office_id, user.village_id)
+    scope = ":".join(str(part) for part in units)
+    key = f"dashboard:v2:{user.pk}:{scope}:{timezone.localdate()}:{translation.get_language()}"
     figures = None if refresh else cache.get(key)
     if figures is None:
         figures = dashboard(user)

@@ -487,7 +487,9 @@ def compliance(branches_qs, year: int, today: datetime.date) -> ComplianceTable:
     """The year's table for the organisations of `branches_qs` (scoped by the caller) that existed in it:
     a row per organisation, a column per kind in force, a cell per period, a rate per organisation.
 
-    Meant for one township at a time (the columns' periods are those of the township's rules)."""
+    The columns' periods are those of the first township's rules: the page shows one township at a time.
+    Each organisation's cells and rate follow its own township's rules, so over several townships (the
+    dashboard's county chart) the rows and their totals are right, the column headings are not used."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     branches = sorted(
         branches_qs.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=last))

@@ -55,8 +55,9 @@ def has_entry(kind: str, year: int) -> Exists:
     return Exists(ArchiveEntry.objects.filter(member=OuterRef("pk"), kind=kind, on__year=year))
 
 
-# For the members listed, the kinds of their entries for the year as bits of one number: one look at each
-# one's entries (one EXISTS per kind would look as many times: no index on member, kind and date).
+# For the members listed, the kinds of their entries for the year as bits of one number: one subquery per
+# member tells which kinds he has, where one EXISTS per kind would be a probe per kind (of the index on
+# member, kind and date).
 KIND_BITS = {kind: 1 << place for place, kind in enumerate(EntryKind.values)}
 
 

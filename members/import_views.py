@@ -342,6 +342,10 @@ class MemberImporter(Importer):
         townships = {branch.office.township_id for branch in self.directory.branches}
         self.active_id_numbers = active_id_numbers(townships, numbers) if numbers and townships else set()
 
+    def unique_key(self, name: str, value):
+        # 11010519491231002x and 11010519491231002X (or full-width digits) are one person.
+        return idnumbers.normalise(value) if name == "id_number" else value
+
     def get_form_kwargs(self) -> dict:
         return {"directory": self.directory, "active_id_numbers": self.active_id_numbers}
 

@@ -444,7 +444,7 @@ class CompletenessView(TemplateView):
         return members, year
 
     # At most this many incomplete members are listed per organisation (a county has tens of thousands);
-    # the rest are behind a link to the organisation's own page, which lists them all.
+    # the rest are behind a link to this page filtered to that organisation, which lists them all.
     listed_per_branch = 5
 
     def offices(self, limit: int | None = None) -> tuple[list[dict], int]:

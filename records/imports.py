@@ -301,6 +301,10 @@ class Importer:
 
     # Hooks.
 
+    def unique_key(self, name: str, value):
+        """What `unique_in_file` compares for field `name`: the value as the form will store it."""
+        return value
+
     def get_form_kwargs(self) -> dict:
         return {}
 
@@ -470,7 +474,7 @@ class Importer:
         for name in self.unique_in_file:
             rows_by_value = defaultdict(list)
             for row in result.rows:
-                value = row.values.get(name)
+                value = self.unique_key(name, row.values.get(name))
                 if value not in (None, ""):
                     rows_by_value[value].append(row.number)
             for numbers in rows_by_value.values():

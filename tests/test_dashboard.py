@@ -216,3 +216,24 @@ def test_the_figures_are_kept_a_few_minutes_and_refresh_works_them_out_again(wor
     assert fresh.context["dash"]["computed_at"] > first["computed_at"]
     assert fresh.context["counts"]["members"] == before + 1
     assert "数据更新于" in fresh.content.decode()
+
+
+def test_a_user_moved_to_another_office_sees_his_new_offices_figures_at_once(world, party, client):
+    user = world.users["office"]
+    client.force_login(user)
+    first = client.get("/").context["dash"]
+    assert party.branch.name in str(first["charts"])
+    user.office, user.township = world.far_office, world.far_office.township
+    user.save()
+    moved = client.get("/").context["dash"]
+    assert moved["computed_at"] > first["computed_at"]  # not the old office's figures from the cache
+    assert party.branch.name not in str(moved["charts"])
+
+
+def test_the_overdue_meetings_say_when_they_were_worked_out(world, party, client):
+    client.force_login(world.users["township"])
+    response = client.get("/")
+    assert response.context["meetings_overdue"].count
+    computed = timezone.localtime(response.context["dash"]["computed_at"])
+    assert f'id="meetings-overdue-as-of">截至 {computed:%H:%M}' in response.content.decode()
+    assert f"数据更新于 {computed:%Y-%m-%d %H:%M}" in client.get("/?print=1").content.decode()

@@ -251,3 +251,19 @@ def test_other_importers_still_save_row_by_row_with_progress_every_hundred_rows(
     saved = importer.save(result, lambda done, total: calls.append((done, total)))
     assert [c.name for c in saved][:2] == ["县0", "县1"] and all(c.pk for c in saved)
     assert calls == [(0, 250), (PROGRESS_ROWS, 250), (2 * PROGRESS_ROWS, 250)]
+
+
+def test_one_number_written_with_x_and_with_x_in_one_file_is_a_duplicate(world, party):
+    born = datetime.date(1976, 4, 4)
+    number = next(n for s in range(10, 999, 2) if (n := idn(born, sequence=s)).endswith("X"))
+    rows = [
+        HEADER,
+        ["甲", "", "", number, "张庄村党支部", ""],
+        ["乙", "", "", number.lower(), "李楼村党支部", ""],
+    ]
+    result = checked(MemberImporter(world.users["township"]), rows)
+    assert [(row, column) for row, column, _ in problems(result)] == [
+        (2, "公民身份号码"),
+        (3, "公民身份号码"),
+    ]
+    assert "3" in problems(result)[0][2] and "2" in problems(result)[1][2]
