@@ -38,30 +38,10 @@ def township_of(obj: models.Model) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def record(
-    action: str,
-    *,
-    user=None,
-    username: str = "",
-    obj: models.Model | None = None,
-    request=None,
-    detail: dict | None = None,
-    count: int | None = None,
-    township_id: int | None = None,
-    path: str | None = None,
-) -> AuditEntry:
-    """Write one entry. The township (what township staff see it under) is the user's, else the record's."""
-    entry = build_entry(
-        action,
-        user=user,
-        username=username,
-        obj=obj,
-        request=request,
-        detail=detail,
-        count=count,
-        township_id=township_id,
-        path=path,
-    )
+def record(action: str, **fields) -> AuditEntry:
+    """Write one entry (the fields as build_entry takes them). The township (what township staff see it
+    under) is the user's, else the record's."""
+    entry = build_entry(action, **fields)
     entry.save()
     return entry
 
