@@ -32,6 +32,17 @@ def served_runs(result: dict) -> dict:
     return {"people": served, "saturation": result.get("saturation")}
 
 
+def per_role_table(title: str, names: list[str], results: list[dict], value) -> None:
+    """A table of pages by database, each cell the four roles' `value(entry)` joined by slashes."""
+    print(f"### {title}\n")
+    print("| page | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for page in PAGES:
+        cells = [" / ".join(value(r["pages"].get(role, {}).get(page, {})) for role in ROLES) for r in results]
+        print(f"| {page} | " + " | ".join(cells) + " |")
+    print()
+
+
 def main(paths: list[str]) -> None:
     results = [json.loads(Path(p).read_text()) for p in paths]
     names = [r["database"] for r in results]
@@ -77,31 +88,19 @@ def main(paths: list[str]) -> None:
                     cells.append("—")
             print(f"| {label} | " + " | ".join(cells) + " |")
         print()
-    print("### Queries per page (in-process, per role: township / office1 / village1 / county)\n")
-    print("| page | " + " | ".join(names) + " |")
-    print("|---|" + "---|" * len(names))
-    for page in PAGES:
-        cells = []
-        for r in results:
-            counts = []
-            for role in ROLES:
-                entry = r["pages"].get(role, {}).get(page, {})
-                counts.append(str(entry.get("queries", entry.get("status", "—"))))
-            cells.append(" / ".join(counts))
-        print(f"| {page} | " + " | ".join(cells) + " |")
-    print("\n### One user, in-process: median ms per role (township / office1 / village1 / county)\n")
-    print("| page | " + " | ".join(names) + " |")
-    print("|---|" + "---|" * len(names))
-    for page in PAGES:
-        cells = []
-        for r in results:
-            times = []
-            for role in ROLES:
-                entry = r["pages"].get(role, {}).get(page, {})
-                times.append(f"{entry['median_ms']:.0f}" if "median_ms" in entry else "—")
-            cells.append(" / ".join(times))
-        print(f"| {page} | " + " | ".join(cells) + " |")
-    print("\n### Side by side\n")
+    per_role_table(
+        "Queries per page (in-process, per role: township / office1 / village1 / county)",
+        names,
+        results,
+        lambda entry: str(entry.get("queries", entry.get("status", "—"))),
+    )
+    per_role_table(
+        "One user, in-process: median ms per role (township / office1 / village1 / county)",
+        names,
+        results,
+        lambda entry: f"{entry['median_ms']:.0f}" if "median_ms" in entry else "—",
+    )
+    print("### Side by side\n")
     print("| measurement | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
 
